@@ -1,0 +1,113 @@
+import { Construct } from 'constructs';
+import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
+import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import type { ITerraformDependable } from 'cdktf';
+import type { Labels } from '../lib/labels';
+import { ROLES, type Grantee } from '../lib/iam-roles';
+import { throwIfProblems } from '../lib/props';
+import { SHARED_CORE_SQL_TIERS, SQL_TIER } from '../lib/catalog/schema';
+
+export interface CloudSqlInstanceProps {
+  readonly project: string;
+  readonly region: string;
+  readonly engine: 'postgres' | 'mysql';
+  /** e.g. POSTGRES_16, MYSQL_8_0; must match the engine. */
+  readonly version: string;
+  /** e.g. db-custom-2-7680. */
+  readonly tier: string;
+  /** @default 20 */
+  readonly diskSizeGb?: number;
+  /** Regional (two zones, automatic failover). @default false */
+  readonly highAvailability?: boolean;
+  /** Self link or id of the VPC that reaches the instance by private IP. */
+  readonly privateNetwork: string;
+  /** @default no databases */
+  readonly databases?: readonly string[];
+  readonly labels: Labels;
+  /** @default deletion protection on (Terraform and the Cloud SQL API) */
+  readonly deletionProtection?: boolean;
+  /** Days of automated backups kept. @default 14 */
+  readonly backupRetentionDays?: number;
+  /** Created after these (the project's APIs, the Shared VPC attachment). @default none */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * A Cloud SQL instance reachable only by private IP (no public IPv4), with
+ * encrypted connections, daily backups and point-in-time recovery, IAM
+ * database authentication and deletion protection on.
+ */
+export class CloudSqlInstance extends Construct {
+  readonly instance: SqlDatabaseInstance;
+  private readonly project: string;
+  private readonly grants = new Construct(this, 'Iam');
+
+  constructor(scope: Construct, id: string, props: CloudSqlInstanceProps) {
+    super(scope, id);
+    const highAvailability = props.highAvailability ?? false;
+    const problems: string[] = [];
+    if (!SQL_TIER.test(props.tier)) problems.push(`tier "${props.tier}" is not a Cloud SQL tier; use one like db-custom-2-7680`);
+    if (highAvailability && SHARED_CORE_SQL_TIERS.includes(props.tier)) {
+      problems.push(`tier "${props.tier}" is shared-core and cannot be highly available; use a dedicated tier like db-custom-1-3840 or set highAvailability: false`);
+    }
+    const expectedPrefix = props.engine === 'postgres' ? 'POSTGRES_' : 'MYSQL_';
+    if (!props.version.startsWith(expectedPrefix)) {
+      problems.push(`version "${props.version}" does not match engine ${props.engine}; use a ${expectedPrefix}* version`);
+    }
+    if (!props.privateNetwork) problems.push('privateNetwork is required: instances have no public IP');
+    throwIfProblems('CloudSqlInstance', this.node.path, problems);
+
+    this.project = props.project;
+    const postgres = props.engine === 'postgres';
+    const protect = props.deletionProtection ?? true;
+    this.instance = new SqlDatabaseInstance(this, 'Instance', {
+      project: props.project,
+      name: `${props.engine}-primary`,
+      region: props.region,
+      databaseVersion: props.version,
+      deletionProtection: protect,
+      dependsOn: props.dependsOn,
+      settings: {
+        tier: props.tier,
+        edition: 'ENTERPRISE',
+        availabilityType: highAvailability ? 'REGIONAL' : 'ZONAL',
+        diskSize: props.diskSizeGb ?? 20,
+        diskType: 'PD_SSD',
+        diskAutoresize: true,
+        deletionProtectionEnabled: protect,
+        userLabels: { ...props.labels },
+        ipConfiguration: {
+          ipv4Enabled: false,
+          privateNetwork: props.privateNetwork,
+          sslMode: 'ENCRYPTED_ONLY',
+        },
+        backupConfiguration: {
+          enabled: true,
+          startTime: '18:00',
+          // PostgreSQL keeps WAL for recovery; MySQL needs binary logs.
+          pointInTimeRecoveryEnabled: postgres ? true : undefined,
+          binaryLogEnabled: postgres ? undefined : true,
+          transactionLogRetentionDays: 7,
+          backupRetentionSettings: { retainedBackups: props.backupRetentionDays ?? 14, retentionUnit: 'COUNT' },
+        },
+        maintenanceWindow: { day: 7, hour: 18, updateTrack: 'stable' },
+        insightsConfig: { queryInsightsEnabled: true },
+        databaseFlags: postgres
+          ? [{ name: 'cloudsql.iam_authentication', value: 'on' }]
+          : [{ name: 'cloudsql_iam_authentication', value: 'on' }],
+      },
+    });
+    const databases = new Construct(this, 'Databases');
+    for (const name of [...(props.databases ?? [])].sort()) {
+      new SqlDatabase(databases, name, { project: props.project, instance: this.instance.name, name });
+    }
+  }
+
+  /** Lets `grantee` connect (Cloud SQL connector) and log in with IAM database authentication. */
+  grantClient(grantee: Grantee): void {
+    for (const role of [ROLES.cloudSqlClient, ROLES.cloudSqlInstanceUser]) {
+      new ProjectIamMember(this.grants, `${grantee.key}=${role}`, { project: this.project, role, member: grantee.member });
+    }
+  }
+}

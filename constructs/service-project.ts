@@ -1,0 +1,93 @@
+import { Construct } from 'constructs';
+import { Project } from '@cdktf/provider-google/lib/project';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ComputeSharedVpcServiceProject } from '@cdktf/provider-google/lib/compute-shared-vpc-service-project';
+import type { Labels } from '../lib/labels';
+import { BASIC_ROLES } from '../lib/catalog/resolve';
+import type { Grantee } from '../lib/iam-roles';
+import { throwIfProblems } from '../lib/props';
+import { ProjectApis } from './project-apis';
+
+/** APIs every service project gets: the ones its baseline resources need. */
+export const BASELINE_APIS = [
+  'bigquery.googleapis.com',
+  'cloudresourcemanager.googleapis.com',
+  'compute.googleapis.com',
+  'iam.googleapis.com',
+  'iamcredentials.googleapis.com',
+  'logging.googleapis.com',
+  'monitoring.googleapis.com',
+  'serviceusage.googleapis.com',
+] as const;
+
+export interface ServiceProjectProps {
+  /** Globally unique, 6 to 30 characters. */
+  readonly projectId: string;
+  /** Human-readable name. @default the project id */
+  readonly displayName?: string;
+  /** `folders/<number>`: where the project is created. */
+  readonly folder: string;
+  readonly billingAccount: string;
+  readonly labels: Labels;
+  /** Enabled besides {@link BASELINE_APIS}. @default none */
+  readonly apis?: readonly string[];
+  /** The Shared VPC host project this project attaches to. @default not attached */
+  readonly sharedVpcHostProject?: string;
+}
+
+/**
+ * A service's own GCP project: in the services folder, with billing, no
+ * default network, deletion policy PREVENT, its APIs enabled and attached to
+ * the Shared VPC. IAM is additive (`*_iam_member`): grants made elsewhere stay.
+ */
+export class ServiceProject extends Construct {
+  readonly project: Project;
+  readonly projectId: string;
+  /** Depend on these before creating resources that need the project's APIs. */
+  readonly apis: ProjectApis;
+  private readonly grants = new Construct(this, 'Iam');
+
+  constructor(scope: Construct, id: string, props: ServiceProjectProps) {
+    super(scope, id);
+    const problems: string[] = [];
+    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(props.projectId)) {
+      problems.push(`projectId "${props.projectId}" must be 6-30 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen (e.g. "acme-payment-prod")`);
+    }
+    if (!/^folders\/\d+$/.test(props.folder)) problems.push(`folder "${props.folder}" must look like folders/234567890123`);
+    throwIfProblems('ServiceProject', this.node.path, problems);
+
+    this.projectId = props.projectId;
+    this.project = new Project(this, 'Project', {
+      projectId: props.projectId,
+      name: props.displayName ?? props.projectId,
+      folderId: props.folder,
+      billingAccount: props.billingAccount,
+      labels: { ...props.labels },
+      autoCreateNetwork: false,
+      deletionPolicy: 'PREVENT',
+    });
+    this.apis = new ProjectApis(this, 'Apis', { project: this.project.projectId, apis: [...BASELINE_APIS, ...(props.apis ?? [])] });
+    if (props.sharedVpcHostProject) {
+      new ComputeSharedVpcServiceProject(this, 'SharedVpcAttachment', {
+        hostProject: props.sharedVpcHostProject,
+        serviceProject: this.project.projectId,
+        dependsOn: this.apis.services,
+      });
+    }
+  }
+
+  /** Grants `roles` on this project to `grantee` (additively). Basic roles are refused. */
+  grant(grantee: Grantee, roles: readonly string[]): void {
+    for (const role of roles) {
+      if (BASIC_ROLES.includes(role)) {
+        throw new Error(`${this.node.path}: ${role} is a basic role; grant predefined roles (e.g. roles/pubsub.editor) instead`);
+      }
+      // Keyed by member and role so adding a grant never renames another.
+      new ProjectIamMember(this.grants, `${grantee.key}=${role}`, {
+        project: this.project.projectId,
+        role,
+        member: grantee.member,
+      });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// Builds the stacks of a catalog into an App. bin/main.ts only wires this to
+// the command line; tests and the benchmark call it directly.
+import type { App } from 'cdktf';
+import type { Catalog } from './catalog/load';
+import { PlatformStack } from '../stacks/platform-stack';
+import { ServiceStack } from '../stacks/service-stack';
+import { PLATFORM_STACK } from './catalog/names';
+
+export interface BuildOptions {
+  /** Only stacks whose name this accepts are constructed. @default every stack */
+  readonly include?: (stackName: string) => boolean;
+}
+
+/** The names of every stack the catalog defines, platform first. */
+export function stackNames(catalog: Catalog): string[] {
+  return [PLATFORM_STACK, ...catalog.services.flatMap((s) => s.environments.map((e) => e.stackName))];
+}
+
+export function buildStacks(app: App, catalog: Catalog, options: BuildOptions = {}): void {
+  const include = options.include ?? (() => true);
+  if (include(PLATFORM_STACK)) new PlatformStack(app, { platform: catalog.platform });
+  for (const service of catalog.services) {
+    for (const environment of service.environments) {
+      if (include(environment.stackName)) new ServiceStack(app, { platform: catalog.platform, service: environment });
+    }
+  }
+}

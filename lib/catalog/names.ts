@@ -1,0 +1,94 @@
+// Deterministic names derived from the catalog. Service stacks find shared
+// things by these names, never through another stack's state, so every name
+// has exactly one definition here.
+import { NAME_PATTERN, type Platform } from './schema';
+
+export const PLATFORM_STACK = 'platform';
+export const BOOTSTRAP_STACK = 'bootstrap';
+
+/** Namespaces of the platform's own workloads in the shared cluster. */
+export const EXTERNAL_DNS_NAMESPACE = 'external-dns';
+export const BACKUP_NAMESPACE = 'velero';
+
+/** Names a service may not take: platform namespaces and stacks. */
+export const RESERVED_SERVICE_NAMES = [
+  PLATFORM_STACK,
+  BOOTSTRAP_STACK,
+  'default',
+  EXTERNAL_DNS_NAMESPACE,
+  BACKUP_NAMESPACE,
+  'cert-manager',
+  'ingress-nginx',
+  'istio-system',
+  'monitoring',
+  'service',
+];
+export const RESERVED_SERVICE_PREFIXES = ['kube-', 'gke-', 'gmp-', 'goog'];
+/** Strings GCP refuses inside project ids. */
+export const RESTRICTED_PROJECT_ID_WORDS = ['google', 'ssl', 'null', 'undefined'];
+
+export function serviceStackName(service: string, environment: string): string {
+  return `service-${service}-${environment}`;
+}
+
+export function serviceProjectId(platform: Platform, service: string, environment: string): string {
+  const prefix = platform.projectIdPrefix ? `${platform.projectIdPrefix}-` : '';
+  return `${prefix}${service}-${platform.environments[environment].projectSuffix}`;
+}
+
+export function serviceNamespace(platform: Platform, service: string, environment: string): string {
+  return `${service}-${platform.environments[environment].projectSuffix}`;
+}
+
+/** The Workload Identity pool of the shared cluster (its project's). */
+export function workloadPool(platform: Platform): string {
+  return `${platform.platformProject}.svc.id.goog`;
+}
+
+export function networkSelfLink(platform: Platform): string {
+  return `projects/${platform.platformProject}/global/networks/${platform.network.name}`;
+}
+
+/**
+ * Everything wrong with `name` as a service name under `platform`, each as
+ * one sentence with the rule and a corrected example; empty when it is fine.
+ */
+export function serviceNameProblems(name: string, platform: Platform): string[] {
+  const problems: string[] = [];
+  const example = suggestName(name);
+  if (!NAME_PATTERN.test(name)) {
+    problems.push(
+      `"${name}" is not a valid name: use lowercase letters, digits and hyphens, start with a letter and do not end with a hyphen (e.g. "${example}")`,
+    );
+  }
+  for (const word of RESTRICTED_PROJECT_ID_WORDS) {
+    if (name.includes(word)) {
+      problems.push(`"${name}" contains "${word}", which GCP refuses in project ids; choose another name (e.g. "${name.replace(word, 'svc')}")`);
+    }
+  }
+  if (RESERVED_SERVICE_NAMES.includes(name) || RESERVED_SERVICE_PREFIXES.some((prefix) => name.startsWith(prefix))) {
+    problems.push(
+      `"${name}" is reserved for the platform (${[...RESERVED_SERVICE_NAMES, ...RESERVED_SERVICE_PREFIXES.map((p) => `${p}*`)].join(', ')}); choose another name (e.g. "${name.replace(/^(kube|gke|gmp|goog)-?/, '')}-app")`,
+    );
+  }
+  for (const environment of Object.keys(platform.environments)) {
+    const projectId = serviceProjectId(platform, name, environment);
+    if (projectId.length < 6 || projectId.length > 30) {
+      const room = 30 - (projectId.length - name.length);
+      problems.push(
+        `project id "${projectId}" (environment ${environment}) has ${projectId.length} characters; GCP allows 6 to 30, so the service name may have at most ${room} characters (e.g. "${name.slice(0, Math.max(room, 1)).replace(/-+$/, '')}")`,
+      );
+      break;
+    }
+  }
+  return problems;
+}
+
+function suggestName(name: string): string {
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '');
+  return cleaned || 'payment';
+}

@@ -1,0 +1,122 @@
+import type { Construct } from 'constructs';
+import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { DataGoogleComputeNetwork } from '@cdktf/provider-google/lib/data-google-compute-network';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import type { Platform } from '../lib/catalog/schema';
+import type { ServiceEnvironment } from '../lib/catalog/resolve';
+import { workloadPool } from '../lib/catalog/names';
+import { standardLabels } from '../lib/labels';
+import { groupGrantee } from '../lib/iam-roles';
+import { configureStack } from './stack-defaults';
+import { ServiceProject } from '../constructs/service-project';
+import { WorkloadIdentity } from '../constructs/workload-identity';
+import { CloudSqlInstance } from '../constructs/cloud-sql-instance';
+import { SpannerInstance } from '../constructs/spanner-instance';
+import { BigQueryLogSink } from '../constructs/bigquery-log-sink';
+import { TeamNamespace } from '../constructs/team-namespace';
+
+/** The Google service account the service's pods run as (one per project). */
+export const APPLICATION_ACCOUNT_ID = 'application';
+
+export interface ServiceStackProps {
+  readonly platform: Platform;
+  readonly service: ServiceEnvironment;
+}
+
+/**
+ * One service in one environment: its own project and state. Shared things
+ * (the cluster, the network) are found by name through data sources, never
+ * through another stack's state.
+ */
+export class ServiceStack extends TerraformStack {
+  readonly project: ServiceProject;
+  readonly application: WorkloadIdentity;
+  readonly namespace: TeamNamespace;
+  readonly cloudSql?: CloudSqlInstance;
+  readonly spanner?: SpannerInstance;
+  readonly logSink: BigQueryLogSink;
+
+  constructor(scope: Construct, props: ServiceStackProps) {
+    const { platform, service } = props;
+    super(scope, service.stackName);
+    configureStack(this, platform, service.stackName);
+    const labels = standardLabels({ service: service.service, team: service.team, environment: service.environment });
+    const host = platform.platformProject;
+
+    const shared = {
+      cluster: new DataGoogleContainerCluster(this, 'SharedCluster', { project: host, name: platform.cluster.name, location: platform.region }),
+      network: new DataGoogleComputeNetwork(this, 'SharedNetwork', { project: host, name: platform.network.name }),
+      client: new DataGoogleClientConfig(this, 'ClientConfig', {}),
+    };
+    new KubernetesProvider(this, 'kubernetes', {
+      host: `https://${shared.cluster.endpoint}`,
+      token: shared.client.accessToken,
+      clusterCaCertificate: Fn.base64decode(shared.cluster.masterAuth.get(0).clusterCaCertificate),
+    });
+
+    const apis = [
+      ...service.apis,
+      ...(service.cloudsql ? ['sqladmin.googleapis.com', 'servicenetworking.googleapis.com'] : []),
+      ...(service.spanner ? ['spanner.googleapis.com'] : []),
+    ];
+    this.project = new ServiceProject(this, 'Project', {
+      projectId: service.projectId,
+      displayName: `${service.service} ${service.environment}`,
+      folder: platform.serviceProjectsFolder,
+      billingAccount: platform.billingAccount,
+      labels,
+      apis,
+      sharedVpcHostProject: host,
+    });
+    const projectId = this.project.projectId;
+    const ready = [...this.project.apis.services];
+    this.project.grant(groupGrantee(service.ownerGroup), service.teamRoles);
+
+    this.application = new WorkloadIdentity(this, 'ApplicationIdentity', {
+      project: projectId,
+      accountId: APPLICATION_ACCOUNT_ID,
+      displayName: `${service.service} application`,
+      workloadPool: workloadPool(platform),
+      namespace: service.namespace,
+      kubernetesServiceAccount: service.service,
+      dependsOn: ready,
+    });
+
+    if (service.cloudsql) {
+      this.cloudSql = new CloudSqlInstance(this, 'CloudSql', {
+        project: projectId,
+        region: platform.region,
+        ...service.cloudsql,
+        privateNetwork: shared.network.id,
+        labels,
+        dependsOn: ready,
+      });
+      this.cloudSql.grantClient(this.application.grantee);
+    }
+    if (service.spanner) {
+      this.spanner = new SpannerInstance(this, 'Spanner', { project: projectId, ...service.spanner, labels, dependsOn: ready });
+      this.spanner.grantDatabaseUser(this.application.grantee);
+    }
+    this.logSink = new BigQueryLogSink(this, 'LogSink', {
+      project: projectId,
+      location: platform.region,
+      retentionDays: service.logRetentionDays,
+      labels,
+      dependsOn: ready,
+    });
+    this.namespace = new TeamNamespace(this, 'Namespace', {
+      name: service.namespace,
+      ownerGroup: service.ownerGroup,
+      labels,
+      nodePool: service.nodePool,
+      quota: service.quota,
+      serviceAccount: { name: service.service, googleServiceAccountEmail: this.application.email },
+    });
+
+    new TerraformOutput(this, 'project_id', { value: projectId });
+    new TerraformOutput(this, 'namespace', { value: service.namespace });
+    new TerraformOutput(this, 'application_service_account', { value: this.application.email });
+  }
+}
