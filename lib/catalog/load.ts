@@ -87,11 +87,11 @@ function parseFile<T extends z.ZodType>(root: string, file: string, schema: T, p
     problems.push(`${file}: file not found under ${root}`);
     return undefined;
   }
-  const document = parseDocument(source, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(source, { uniqueKeys: true });
   if (document.errors.length > 0) {
     for (const error of document.errors) {
       const line = error.linePos?.[0];
-      problems.push(`${file}${line ? `:${line.line}:${line.col}` : ''}: not valid YAML: ${error.message.split('\n')[0]}`);
+      problems.push(`${file}${line ? `:${line.line}:${line.col}` : ''}: not valid YAML: ${error.message.split(' at line ')[0].split('\n')[0]}`);
     }
     return undefined;
   }

@@ -90,5 +90,37 @@ function suggestName(name: string): string {
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^[^a-z]+/, '')
     .replace(/-+$/, '');
-  return cleaned || 'payment';
+  const allowed = RESTRICTED_PROJECT_ID_WORDS.reduce((name, word) => name.replace(word, 'svc'), cleaned);
+  return allowed || 'payment';
+}
+
+/** Team names label every resource (GCP label values: at most 63 characters). */
+export const TEAM_NAME_MAX_LENGTH = 63;
+
+/**
+ * Everything wrong with `team` as a team name: the character rules of
+ * service names, and short enough to be a label value unchanged (a longer one
+ * would be cut, and two teams could end up with the same label).
+ */
+export function teamNameProblems(team: string): string[] {
+  const problems: string[] = [];
+  if (!NAME_PATTERN.test(team)) {
+    problems.push(
+      `"${team}" is not a valid team name: use lowercase letters, digits and hyphens, start with a letter and do not end with a hyphen (e.g. "${suggestName(team)}")`,
+    );
+  }
+  if (team.length > TEAM_NAME_MAX_LENGTH) {
+    problems.push(`"${team}" has ${team.length} characters; team names are label values and may have at most ${TEAM_NAME_MAX_LENGTH} (e.g. "${team.slice(0, TEAM_NAME_MAX_LENGTH).replace(/-+$/, '')}")`);
+  }
+  return problems;
+}
+
+/**
+ * The existing service whose name equals `name` ignoring letter case, given
+ * the file names in services/ (`Checkout.yaml` blocks `checkout`: on a
+ * case-insensitive file system they are the same file).
+ */
+export function existingServiceFile(name: string, serviceFiles: readonly string[]): string | undefined {
+  const wanted = name.toLowerCase();
+  return serviceFiles.find((file) => file.replace(/\.ya?ml$/i, '').toLowerCase() === wanted);
 }

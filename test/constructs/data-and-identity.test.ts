@@ -1,0 +1,86 @@
+import { Testing } from 'cdktf';
+import { SpannerInstance } from '../../constructs/spanner-instance';
+import { BigQueryLogSink } from '../../constructs/bigquery-log-sink';
+import { WorkloadIdentity } from '../../constructs/workload-identity';
+import { onlyResource, resourcesOf, synthScopeJson } from '../helpers';
+
+const labels = { service: 'recommend', team: 'ml', environment: 'production', 'managed-by': 'cdktf' };
+
+describe('SpannerInstance', () => {
+  const json = synthScopeJson((scope) =>
+    new SpannerInstance(scope, 'Spanner', { project: 'p-prod', config: 'regional-asia-northeast1', processingUnits: 300, databases: ['features', 'embeddings'], labels }).grantDatabaseUser({
+      key: 'app',
+      member: 'serviceAccount:app@p.iam.gserviceaccount.com',
+    }),
+  );
+
+  it('sizes the instance in processing units, with labels and no force-destroy', () => {
+    expect(onlyResource(json, 'google_spanner_instance')).toMatchObject({ config: 'regional-asia-northeast1', processing_units: 300, force_destroy: false, labels });
+  });
+
+  it('protects every database from deletion', () => {
+    const databases = Object.values(resourcesOf(json, 'google_spanner_database'));
+    expect(databases.map((d) => d.name).sort()).toEqual(['embeddings', 'features']);
+    expect(databases.every((d) => d.deletion_protection === true && d.enable_drop_protection === true)).toBe(true);
+  });
+
+  it('grants databaseUser per database', () => {
+    const grants = Object.values(resourcesOf(json, 'google_spanner_database_iam_member'));
+    expect(grants.map((g) => g.role)).toEqual(['roles/spanner.databaseUser', 'roles/spanner.databaseUser']);
+  });
+
+  it('fails on processing units that Spanner refuses', () => {
+    expect(() => Testing.synthScope((scope) => new SpannerInstance(scope, 'S', { project: 'p', config: 'regional-x', processingUnits: 1500, labels }))).toThrow(
+      /processingUnits 1500 is not allowed/,
+    );
+  });
+});
+
+describe('BigQueryLogSink', () => {
+  const json = synthScopeJson((scope) => new BigQueryLogSink(scope, 'LogSink', { project: 'p-prod', location: 'asia-northeast1', retentionDays: 90, labels }));
+
+  it('routes the project logs into its own partitioned dataset', () => {
+    const sink = onlyResource(json, 'google_logging_project_sink');
+    expect(sink.destination).toMatch(/^bigquery\.googleapis\.com\/projects\/p-prod\/datasets\/\$\{google_bigquery_dataset\..*\.dataset_id\}$/);
+    expect(sink).toMatchObject({ unique_writer_identity: true, bigquery_options: { use_partitioned_tables: true } });
+  });
+
+  it('expires partitions after the retention and keeps contents on destroy', () => {
+    expect(onlyResource(json, 'google_bigquery_dataset')).toMatchObject({ default_partition_expiration_ms: 90 * 86_400_000, delete_contents_on_destroy: false, labels });
+  });
+
+  it("grants the sink's writer identity on the dataset", () => {
+    const grant = onlyResource(json, 'google_bigquery_dataset_iam_member');
+    expect(grant.role).toBe('roles/bigquery.dataEditor');
+    expect(grant.member).toMatch(/google_logging_project_sink\..*\.writer_identity/);
+  });
+
+  it('fails on a dataset id with hyphens', () => {
+    expect(() => Testing.synthScope((scope) => new BigQueryLogSink(scope, 'L', { project: 'p', location: 'x', datasetId: 'my-logs', labels }))).toThrow(
+      /datasetId "my-logs" may hold only letters, digits and underscores/,
+    );
+  });
+});
+
+describe('WorkloadIdentity', () => {
+  const json = synthScopeJson(
+    (scope) => new WorkloadIdentity(scope, 'App', { project: 'p-prod', accountId: 'application', workloadPool: 'host.svc.id.goog', namespace: 'payment-prod', kubernetesServiceAccount: 'payment' }),
+  );
+
+  it('lets exactly one Kubernetes service account act as the Google one', () => {
+    expect(onlyResource(json, 'google_service_account_iam_member')).toMatchObject({
+      role: 'roles/iam.workloadIdentityUser',
+      member: 'serviceAccount:host.svc.id.goog[payment-prod/payment]',
+    });
+  });
+
+  it('creates no keys', () => {
+    expect(json.resource.google_service_account_key).toBeUndefined();
+  });
+
+  it('fails on a pool that is not a Workload Identity pool', () => {
+    expect(() =>
+      Testing.synthScope((scope) => new WorkloadIdentity(scope, 'A', { project: 'p', accountId: 'application', workloadPool: 'host', namespace: 'ns', kubernetesServiceAccount: 'sa' })),
+    ).toThrow(/workloadPool "host" must be the cluster's pool/);
+  });
+});

@@ -1,0 +1,65 @@
+// Shared test helpers: temporary catalogs and typed access to synthesized JSON.
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing, type TerraformStack } from 'cdktf';
+import { loadCatalog, type Catalog } from '../lib/catalog/load';
+
+export const REPO_ROOT = join(__dirname, '..');
+
+export function exampleCatalog(): Catalog {
+  return loadCatalog(REPO_ROOT);
+}
+
+/**
+ * A temporary catalog: the example platform.yaml and services unless
+ * `files` replaces them (a value of `null` deletes the file).
+ */
+export function tempCatalog(files: Record<string, string | null> = {}, options: { withExampleServices?: boolean } = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'catalog-'));
+  mkdirSync(join(root, 'services'));
+  const all: Record<string, string | null> = { 'platform.yaml': readFileSync(join(REPO_ROOT, 'platform.yaml'), 'utf8') };
+  if (options.withExampleServices ?? true) {
+    for (const file of readdirSync(join(REPO_ROOT, 'services'))) {
+      all[`services/${file}`] = readFileSync(join(REPO_ROOT, 'services', file), 'utf8');
+    }
+  }
+  Object.assign(all, files);
+  for (const [path, content] of Object.entries(all)) {
+    if (content !== null) writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+export type TerraformJson = {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  terraform: Record<string, unknown>;
+  provider?: Record<string, unknown[]>;
+  output?: Record<string, { value: unknown }>;
+};
+
+export function synthJson(stack: TerraformStack): TerraformJson {
+  return JSON.parse(Testing.synth(stack)) as TerraformJson;
+}
+
+export function synthScopeJson(build: Parameters<typeof Testing.synthScope>[0]): TerraformJson {
+  return JSON.parse(Testing.synthScope(build)) as TerraformJson;
+}
+
+/** Every resource of `type`, keyed by its Terraform name. */
+export function resourcesOf(json: TerraformJson, type: string): Record<string, Record<string, unknown>> {
+  return json.resource[type] ?? {};
+}
+
+/** The only resource of `type`; fails the test if there is not exactly one. */
+export function onlyResource(json: TerraformJson, type: string): Record<string, any> {
+  const all = Object.values(resourcesOf(json, type));
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** Removes `//` metadata blocks so snapshots hold configuration only. */
+export function withoutMetadata<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (key, v) => (key === '//' ? undefined : v))) as T;
+}

@@ -1,0 +1,182 @@
+import { Testing, TerraformStack, type App } from 'cdktf';
+import { buildStacks, stackNames } from '../../lib/app';
+import { loadCatalog, type Catalog } from '../../lib/catalog/load';
+import { NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
+import { REQUIRED_LABELS } from '../../lib/labels';
+import { exampleCatalog, onlyResource, resourcesOf, synthJson, tempCatalog, withoutMetadata, type TerraformJson } from '../helpers';
+
+function synthAll(catalog: Catalog): Record<string, TerraformJson> {
+  const app: App = Testing.app();
+  buildStacks(app, catalog);
+  const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
+  return Object.fromEntries(stacks.map((stack) => [stack.node.id, synthJson(stack)]));
+}
+
+const catalog = exampleCatalog();
+const stacks = synthAll(catalog);
+const platform = stacks.platform;
+const service = (name: string) => stacks[name];
+
+describe('the example catalog', () => {
+  it('synthesizes one platform stack and one stack per service and environment', () => {
+    const expected = [
+      'platform',
+      'service-payment-development',
+      'service-payment-production',
+      'service-recommend-development',
+      'service-recommend-production',
+      'service-search-development',
+      'service-search-production',
+    ];
+    expect(Object.keys(stacks).sort()).toEqual(expected);
+    expect(stackNames(catalog).sort()).toEqual(expected);
+  });
+
+  it.each(Object.keys(stacks))('%s matches its snapshot (configuration only)', (name) => {
+    expect(withoutMetadata(stacks[name])).toMatchSnapshot();
+  });
+
+  it.each(Object.keys(stacks))('%s keeps its own state under its own GCS prefix', (name) => {
+    expect(stacks[name].terraform.backend).toEqual({ gcs: { bucket: 'acme-terraform-state', prefix: `stacks/${name}` } });
+  });
+
+  it.each(Object.keys(stacks))('%s labels every labelable resource with service, team, environment and managed-by', (name) => {
+    const labelled: string[] = [];
+    for (const [type, resources] of Object.entries(stacks[name].resource)) {
+      for (const [id, config] of Object.entries(resources)) {
+        const settings = config.settings as { user_labels?: unknown } | undefined;
+        const nodeConfig = config.node_config as { resource_labels?: unknown } | undefined;
+        const metadata = config.metadata as { labels?: unknown } | undefined;
+        const labels = (config.labels ?? config.resource_labels ?? settings?.user_labels ?? nodeConfig?.resource_labels ?? (type === 'kubernetes_namespace_v1' ? metadata?.labels : undefined)) as Record<string, string> | undefined;
+        if (labels === undefined) continue;
+        labelled.push(`${type}.${id}`);
+        expect(Object.keys(labels)).toEqual(expect.arrayContaining([...REQUIRED_LABELS]));
+      }
+    }
+    expect(labelled.length).toBeGreaterThan(2);
+  });
+});
+
+describe('the platform stack', () => {
+  it('has the single production cluster: private nodes, Workload Identity, deletion protection', () => {
+    const cluster = onlyResource(platform, 'google_container_cluster');
+    expect(cluster).toMatchObject({
+      name: 'production',
+      location: 'asia-northeast1',
+      deletion_protection: true,
+      private_cluster_config: { enable_private_nodes: true, master_ipv4_cidr_block: '172.16.0.0/28' },
+      workload_identity_config: { workload_pool: 'acme-platform-prod.svc.id.goog' },
+      authenticator_groups_config: { security_group: 'gke-security-groups@example.com' },
+    });
+  });
+
+  it('has an n1-standard pool and a tainted n1-highmem pool', () => {
+    const pools = Object.values(resourcesOf(platform, 'google_container_node_pool')) as Record<string, any>[];
+    const byName = Object.fromEntries(pools.map((p) => [p.name, p]));
+    expect(Object.keys(byName).sort()).toEqual(['highmem', 'standard']);
+    expect(byName.standard.node_config.machine_type).toBe('n1-standard-4');
+    expect(byName.highmem.node_config.machine_type).toBe('n1-highmem-8');
+    expect(byName.highmem.node_config.taint).toEqual([{ key: NODE_POOL_LABEL, value: 'highmem', effect: 'NO_SCHEDULE' }]);
+    expect(byName.standard.autoscaling).toEqual({ min_node_count: 1, max_node_count: 10 });
+  });
+
+  it('has the DNS zone with DNSSEC and ExternalDNS bound through Workload Identity', () => {
+    expect(onlyResource(platform, 'google_dns_managed_zone')).toMatchObject({ dns_name: 'platform.example.com.', dnssec_config: { state: 'on' } });
+    const members = Object.values(resourcesOf(platform, 'google_service_account_iam_member')).map((m) => m.member);
+    expect(members.sort()).toEqual([
+      'serviceAccount:acme-platform-prod.svc.id.goog[external-dns/external-dns]',
+      'serviceAccount:acme-platform-prod.svc.id.goog[velero/velero]',
+    ]);
+    const dnsAdmin = Object.values(resourcesOf(platform, 'google_project_iam_member')).filter((m) => m.role === 'roles/dns.admin');
+    expect(dnsAdmin).toHaveLength(1);
+    expect(dnsAdmin[0].member).toMatch(/google_service_account\.ExternalDnsIdentity/);
+  });
+
+  it('has a versioned backup bucket that Velero may write to', () => {
+    expect(onlyResource(platform, 'google_storage_bucket')).toMatchObject({ name: 'acme-platform-prod-velero-backups', versioning: { enabled: true } });
+    expect(onlyResource(platform, 'google_storage_bucket_iam_member')).toMatchObject({ role: 'roles/storage.objectAdmin' });
+  });
+
+  it('configures no kubernetes provider (the cluster is created here)', () => {
+    expect(platform.provider?.kubernetes).toBeUndefined();
+  });
+});
+
+describe('service stacks', () => {
+  it('create the project in the services folder with the service labels', () => {
+    expect(onlyResource(service('service-payment-production'), 'google_project')).toMatchObject({
+      project_id: 'acme-payment-prod',
+      folder_id: 'folders/234567890123',
+      labels: { service: 'payment', team: 'payments', environment: 'production', 'managed-by': 'cdktf' },
+    });
+  });
+
+  it('grant the team roles to the owner group, additively', () => {
+    const grants = Object.values(resourcesOf(service('service-payment-production'), 'google_project_iam_member'))
+      .filter((m) => (m.member as string).startsWith('group:'))
+      .map((m) => `${m.member} ${m.role}`);
+    expect(grants.sort()).toEqual(['group:payments@example.com roles/pubsub.editor', 'group:payments@example.com roles/secretmanager.secretAccessor']);
+  });
+
+  it('give Cloud SQL a private IP only, HA in production and not in development', () => {
+    const prod = onlyResource(service('service-payment-production'), 'google_sql_database_instance');
+    const dev = onlyResource(service('service-payment-development'), 'google_sql_database_instance');
+    expect(prod.settings.ip_configuration.ipv4_enabled).toBe(false);
+    expect(prod.settings.ip_configuration.private_network).toBe('${data.google_compute_network.SharedNetwork.id}');
+    expect([prod.settings.availability_type, dev.settings.availability_type]).toEqual(['REGIONAL', 'ZONAL']);
+    expect([prod.settings.tier, dev.settings.tier]).toEqual(['db-custom-2-7680', 'db-custom-1-3840']);
+    expect(prod.deletion_protection).toBe(true);
+  });
+
+  it('give the ML service Spanner and a highmem namespace', () => {
+    const stack = service('service-recommend-production');
+    expect(onlyResource(stack, 'google_spanner_instance').processing_units).toBe(300);
+    expect(onlyResource(stack, 'kubernetes_namespace_v1').metadata.labels[NODE_POOL_LABEL]).toBe('highmem');
+  });
+
+  it('give a plain service no database', () => {
+    const stack = service('service-search-production');
+    expect(stack.resource.google_sql_database_instance).toBeUndefined();
+    expect(stack.resource.google_spanner_instance).toBeUndefined();
+  });
+
+  it('bind the team group in the namespace and the app through Workload Identity', () => {
+    const stack = service('service-payment-production');
+    expect(onlyResource(stack, 'kubernetes_role_binding_v1').subject).toEqual([{ api_group: 'rbac.authorization.k8s.io', kind: 'Group', name: 'payments@example.com' }]);
+    expect(onlyResource(stack, 'google_service_account_iam_member').member).toBe('serviceAccount:acme-platform-prod.svc.id.goog[payment-prod/payment]');
+  });
+
+  it('sink logs into the service dataset', () => {
+    const sink = onlyResource(service('service-payment-production'), 'google_logging_project_sink');
+    expect(sink.destination).toMatch(/^bigquery\.googleapis\.com\/projects\/acme-payment-prod\/datasets\//);
+  });
+
+  it('find the cluster and network by name from platform.yaml, never through remote state', () => {
+    const stack = service('service-payment-production');
+    expect(Object.values(stack.data?.google_container_cluster ?? {})[0]).toMatchObject({ name: 'production', project: 'acme-platform-prod', location: 'asia-northeast1' });
+    expect(Object.values(stack.data?.google_compute_network ?? {})[0]).toMatchObject({ name: 'platform', project: 'acme-platform-prod' });
+    expect(stack.data?.terraform_remote_state).toBeUndefined();
+  });
+});
+
+describe('address stability', () => {
+  it('adding a service changes no other stack', () => {
+    const extended = synthAll(loadCatalog(tempCatalog({ 'services/checkout.yaml': 'team: commerce\nownerGroup: commerce@example.com\ndatabases:\n  cloudsql:\n    engine: postgres\n' })));
+    expect(Object.keys(extended)).toEqual(expect.arrayContaining(['service-checkout-development', 'service-checkout-production']));
+    for (const name of Object.keys(stacks)) expect(extended[name]).toEqual(stacks[name]);
+  });
+
+  it('removing a service changes no other stack', () => {
+    const reduced = synthAll(loadCatalog(tempCatalog({ 'services/recommend.yaml': null })));
+    expect(reduced['service-recommend-production']).toBeUndefined();
+    for (const name of Object.keys(reduced)) expect(reduced[name]).toEqual(stacks[name]);
+  });
+
+  it('adding a database to one service leaves the other addresses of that stack in place', () => {
+    const before = service('service-search-production');
+    const after = synthAll(loadCatalog(tempCatalog({ 'services/search.yaml': 'team: search\nownerGroup: search@example.com\ndatabases:\n  spanner: {}\n' })))['service-search-production'];
+    for (const [type, resources] of Object.entries(before.resource)) {
+      expect(Object.keys(after.resource[type])).toEqual(expect.arrayContaining(Object.keys(resources)));
+    }
+  });
+});
