@@ -1,5 +1,5 @@
 // Shared test helpers: temporary catalogs and typed access to synthesized JSON.
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
@@ -7,8 +7,12 @@ import { loadCatalog, type Catalog } from '../lib/catalog/load';
 
 export const REPO_ROOT = join(__dirname, '..');
 
+/** The example services the tests describe. Tests read these files only, so
+ *  a service added with `npm run new-service` never breaks them. */
+export const EXAMPLE_SERVICES = ['payment', 'recommend', 'search'];
+
 export function exampleCatalog(): Catalog {
-  return loadCatalog(REPO_ROOT);
+  return loadCatalog(tempCatalog());
 }
 
 /**
@@ -20,8 +24,8 @@ export function tempCatalog(files: Record<string, string | null> = {}, options: 
   mkdirSync(join(root, 'services'));
   const all: Record<string, string | null> = { 'platform.yaml': readFileSync(join(REPO_ROOT, 'platform.yaml'), 'utf8') };
   if (options.withExampleServices ?? true) {
-    for (const file of readdirSync(join(REPO_ROOT, 'services'))) {
-      all[`services/${file}`] = readFileSync(join(REPO_ROOT, 'services', file), 'utf8');
+    for (const name of EXAMPLE_SERVICES) {
+      all[`services/${name}.yaml`] = readFileSync(join(REPO_ROOT, 'services', `${name}.yaml`), 'utf8');
     }
   }
   Object.assign(all, files);

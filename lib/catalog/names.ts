@@ -49,6 +49,11 @@ export function networkSelfLink(platform: Platform): string {
   return `projects/${platform.platformProject}/global/networks/${platform.network.name}`;
 }
 
+/** The longest service name whose project ids stay within GCP's 30 characters in every environment. */
+export function maxServiceNameLength(platform: Platform): number {
+  return 30 - Math.max(...Object.keys(platform.environments).map((env) => serviceProjectId(platform, '', env).length));
+}
+
 /**
  * Everything wrong with `name` as a service name under `platform`, each as
  * one sentence with the rule and a corrected example; empty when it is fine.
@@ -71,10 +76,13 @@ export function serviceNameProblems(name: string, platform: Platform): string[] 
       `"${name}" is reserved for the platform (${[...RESERVED_SERVICE_NAMES, ...RESERVED_SERVICE_PREFIXES.map((p) => `${p}*`)].join(', ')}); choose another name (e.g. "${name.replace(/^(kube|gke|gmp|goog)-?/, '')}-app")`,
     );
   }
-  for (const environment of Object.keys(platform.environments)) {
+  // The room for the name is what the longest environment suffix leaves: a
+  // name that fits one environment may not fit another.
+  const environments = Object.keys(platform.environments);
+  const room = maxServiceNameLength(platform);
+  for (const environment of environments) {
     const projectId = serviceProjectId(platform, name, environment);
     if (projectId.length < 6 || projectId.length > 30) {
-      const room = 30 - (projectId.length - name.length);
       problems.push(
         `project id "${projectId}" (environment ${environment}) has ${projectId.length} characters; GCP allows 6 to 30, so the service name may have at most ${room} characters (e.g. "${name.slice(0, Math.max(room, 1)).replace(/-+$/, '')}")`,
       );

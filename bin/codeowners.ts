@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm run codeowners`: regenerates .github/CODEOWNERS from the catalog.
+// `npm run codeowners -- --check`: exits 1 when the committed file is stale (CI).
+// Environment: CATALOG_DIR (default: the current directory), like synth.
+import { dirname, join } from 'node:path';
+import { CatalogError, loadCatalog } from '../lib/catalog/load';
+import { CODEOWNERS_FILE, readCodeowners, renderCodeowners } from '../lib/codeowners';
+import { writeFileAtomic } from '../lib/new-service/atomic-write';
+import { mkdirSync } from 'node:fs';
+
+function main(argv: readonly string[]): number {
+  const check = argv.includes('--check');
+  const unknown = argv.filter((a) => a !== '--check');
+  if (unknown.length > 0) {
+    console.error(`codeowners: unknown argument ${unknown.join(' ')}; use no arguments to regenerate, or --check to verify (e.g. npm run codeowners -- --check)`);
+    return 1;
+  }
+  const root = process.env.CATALOG_DIR ?? process.cwd();
+  let catalog;
+  try {
+    catalog = loadCatalog(root);
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+  const before = readCodeowners(root);
+  const after = renderCodeowners(before, catalog.services);
+  if (after === before) {
+    console.log(`${CODEOWNERS_FILE} is up to date (${catalog.services.length} services).`);
+    return 0;
+  }
+  if (check) {
+    console.error(`${CODEOWNERS_FILE} does not match the catalog; run \`npm run codeowners\` and commit the result.`);
+    return 1;
+  }
+  const path = join(root, CODEOWNERS_FILE);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, after);
+  console.log(`Wrote ${CODEOWNERS_FILE} (${catalog.services.length} services).`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,72 @@
+// Renders services/<name>.yaml for a validated request: only schema fields,
+// each with a short comment, so the developer can edit the file without
+// reading the schema. Values are validated before they get here, so they are
+// safe as plain YAML scalars; the loader re-checks the result before writing.
+import type { Platform } from '../catalog/schema';
+import { DEFAULTS } from '../catalog/resolve';
+import { serviceStackName } from '../catalog/names';
+import type { NewServiceRequest } from './validate';
+
+export function renderServiceYaml(request: NewServiceRequest, platform: Platform): string {
+  const { name } = request;
+  const stacks = request.environments.map((env) => serviceStackName(name, env)).join(', ');
+  const lines = [
+    '# yaml-language-server: $schema=../schemas/service.schema.json',
+    `# ${name}: created by \`npm run new-service\`; edit freely. Schema and defaults:`,
+    `# lib/catalog/schema.ts (serviceSchema). Stacks: ${stacks}.`,
+    '',
+    '# The owning team: labels every resource of the service.',
+    `team: ${request.team}`,
+    '# The team\'s Google group: edit rights in the namespace, the teamRoles below,',
+    '# and review of this file (.github/CODEOWNERS).',
+    `ownerGroup: ${request.ownerGroup}`,
+    '# Where the pods run: standard (n1-standard) or highmem (n1-highmem, for memory-hungry work).',
+    `nodePool: ${request.nodePool}`,
+    '# APIs to enable besides the baseline, e.g. [pubsub.googleapis.com].',
+    'apis: []',
+    '# Predefined roles for ownerGroup in the service projects, e.g. [roles/pubsub.editor]',
+    '# (basic roles such as roles/editor are refused).',
+    'teamRoles: []',
+  ];
+  if (request.cloudsql || request.spanner) lines.push('databases:');
+  if (request.cloudsql) {
+    const engine = request.cloudsql;
+    lines.push(
+      '  # Cloud SQL in the service project, private IP only; highly available in',
+      '  # production environments unless highAvailability: false.',
+      '  cloudsql:',
+      `    engine: ${engine}`,
+      '    # Pinned: upgrading a database version is a deliberate change.',
+      `    version: ${DEFAULTS.cloudsqlVersion[engine]}`,
+      '    # db-custom-<vCPUs>-<memory MB>, e.g. db-custom-2-7680.',
+      `    tier: ${DEFAULTS.cloudsqlTier}`,
+      `    diskSizeGb: ${DEFAULTS.cloudsqlDiskSizeGb}`,
+      '    # Databases to create, e.g. [orders].',
+      '    databases: []',
+    );
+  }
+  if (request.spanner) {
+    lines.push(
+      '  # Spanner in the service project; 1000 processing units = 1 node.',
+      '  spanner:',
+      `    processingUnits: ${DEFAULTS.spannerProcessingUnits}`,
+      `    config: regional-${platform.region}`,
+      '    # Databases to create, e.g. [features].',
+      '    databases: []',
+    );
+  }
+  lines.push(
+    `# Namespace quota (defaults: cpu "${DEFAULTS.quota.cpu}", memory ${DEFAULTS.quota.memory}, pods ${DEFAULTS.quota.pods}), e.g.`,
+    '# namespace:',
+    '#   quota:',
+    '#     memory: 32Gi',
+    `# Days the logs are kept in the service's BigQuery dataset (default ${DEFAULTS.logRetentionDays}), e.g.`,
+    '# logs:',
+    '#   retentionDays: 90',
+    `# The environments the service runs in (platform.yaml has ${Object.keys(platform.environments).join(', ')}),`,
+    '# each with overrides of any field above, e.g. production: { nodePool: highmem }.',
+    'environments:',
+    ...request.environments.map((env) => `  ${env}: {}`),
+  );
+  return `${lines.join('\n')}\n`;
+}
