@@ -20,6 +20,12 @@ export interface BigQueryLogSinkProps {
   /** Logging filter. @default every log entry of the project */
   readonly filter?: string;
   readonly labels: Labels;
+  /**
+   * Cloud KMS key (id) that encrypts the dataset's tables; BigQuery's service
+   * agent must hold encrypter/decrypter on it before the dataset is created.
+   * @default Google-managed encryption
+   */
+  readonly kmsKeyName?: string;
   /** @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -49,6 +55,7 @@ export class BigQueryLogSink extends Construct {
       description: 'Logs routed by the project log sink',
       defaultPartitionExpirationMs: retentionDays * DAY_MS,
       deleteContentsOnDestroy: false,
+      defaultEncryptionConfiguration: props.kmsKeyName ? { kmsKeyName: props.kmsKeyName } : undefined,
       labels: { ...props.labels },
       dependsOn: props.dependsOn,
     });

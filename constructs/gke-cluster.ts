@@ -67,6 +67,15 @@ export class GkeCluster extends Construct {
       // The default pool cannot be configured securely; pools are separate resources.
       removeDefaultNodePool: true,
       initialNodeCount: 1,
+      // The default pool lives only until the cluster is created, but not
+      // even then with node credentials exposed to pods.
+      nodeConfig: {
+        imageType: 'COS_CONTAINERD',
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        metadata: { 'disable-legacy-endpoints': 'true' },
+        resourceLabels: { ...props.labels },
+      },
       deletionProtection: protect,
       releaseChannel: { channel: props.releaseChannel ?? 'REGULAR' },
       privateClusterConfig: {
@@ -84,6 +93,8 @@ export class GkeCluster extends Construct {
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       workloadIdentityConfig: { workloadPool: this.workloadPool },
       datapathProvider: 'ADVANCED_DATAPATH',
+      // Dataplane V2 enforces NetworkPolicy itself; the Calico add-on stays off (the API refuses both).
+      networkPolicy: { enabled: false },
       enableShieldedNodes: true,
       enableLegacyAbac: false,
       enableIntranodeVisibility: true,

@@ -6,6 +6,9 @@ import type { Labels } from '../lib/labels';
 import { ROLES, type Grantee } from '../lib/iam-roles';
 import { throwIfProblems } from '../lib/props';
 
+/** The group Cloud Storage writes usage logs as (https://cloud.google.com/storage/docs/access-logs). */
+export const USAGE_LOG_WRITER = 'group:cloud-storage-analytics@google.com';
+
 export interface SecureBucketProps {
   readonly project: string;
   /** Globally unique bucket name. */
@@ -17,13 +20,22 @@ export interface SecureBucketProps {
   readonly noncurrentVersionRetentionDays?: number;
   /** @default prevent_destroy on and no force_destroy */
   readonly deletionProtection?: boolean;
+  /**
+   * The bucket that receives this bucket's usage logs (an hourly record of
+   * every request). A SecureBucket is allowed to receive them here; a bucket
+   * of another stack, given by name, calls allowUsageLogWrites() there.
+   * @default this bucket itself, under usage-logs/ (checkov CKV_GCP_63 flags a
+   * bucket logging to itself: pair two buckets instead)
+   */
+  readonly accessLogBucket?: SecureBucket | string;
   /** @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
  * A bucket for state and backups: versioned, uniform bucket-level access,
- * public access prevention enforced, soft delete, and protected from deletion.
+ * public access prevention enforced, soft delete, usage logs, and protected
+ * from deletion.
  */
 export class SecureBucket extends Construct {
   readonly bucket: StorageBucket;
@@ -50,11 +62,24 @@ export class SecureBucket extends Construct {
           condition: { daysSinceNoncurrentTime: props.noncurrentVersionRetentionDays ?? 90, withState: 'ARCHIVED' },
         },
       ],
+      logging: {
+        logBucket: typeof props.accessLogBucket === 'string' ? props.accessLogBucket : (props.accessLogBucket?.bucket.name ?? props.name),
+        logObjectPrefix: props.accessLogBucket ? props.name : `usage-logs/${props.name}`,
+      },
       forceDestroy: !protect,
       labels: { ...props.labels },
       lifecycle: { preventDestroy: protect },
       dependsOn: props.dependsOn,
     });
+    if (props.accessLogBucket === undefined) this.allowUsageLogWrites();
+    else if (typeof props.accessLogBucket !== 'string') props.accessLogBucket.allowUsageLogWrites();
+  }
+
+  /** Lets Cloud Storage write usage logs of other buckets (or this one) into this bucket. Idempotent. */
+  allowUsageLogWrites(): void {
+    const id = `${USAGE_LOG_WRITER}=${ROLES.storageObjectCreator}`;
+    if (this.grants.node.tryFindChild(id)) return;
+    new StorageBucketIamMember(this.grants, id, { bucket: this.bucket.name, role: ROLES.storageObjectCreator, member: USAGE_LOG_WRITER });
   }
 
   /** Lets `grantee` read, write and delete objects (not change the bucket or its IAM). */

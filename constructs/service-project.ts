@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Project } from '@cdktf/provider-google/lib/project';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ComputeSharedVpcServiceProject } from '@cdktf/provider-google/lib/compute-shared-vpc-service-project';
+import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import type { Labels } from '../lib/labels';
 import { BASIC_ROLES } from '../lib/catalog/resolve';
 import type { Grantee } from '../lib/iam-roles';
@@ -11,6 +12,7 @@ import { ProjectApis } from './project-apis';
 /** APIs every service project gets: the ones its baseline resources need. */
 export const BASELINE_APIS = [
   'bigquery.googleapis.com',
+  'cloudkms.googleapis.com',
   'cloudresourcemanager.googleapis.com',
   'compute.googleapis.com',
   'iam.googleapis.com',
@@ -33,12 +35,18 @@ export interface ServiceProjectProps {
   readonly apis?: readonly string[];
   /** The Shared VPC host project this project attaches to. @default not attached */
   readonly sharedVpcHostProject?: string;
+  /**
+   * Data Access audit logs (ADMIN_READ, DATA_READ, DATA_WRITE) for all
+   * services, nobody exempted (CIS 2.1): who read or changed which data.
+   * @default true
+   */
+  readonly dataAccessLogs?: boolean;
 }
 
 /**
  * A service's own GCP project: in the services folder, with billing, no
- * default network, deletion policy PREVENT, its APIs enabled and attached to
- * the Shared VPC. IAM is additive (`*_iam_member`): grants made elsewhere stay.
+ * default network, deletion policy PREVENT, Data Access audit logs, its APIs
+ * enabled and attached to the Shared VPC. IAM is additive (`*_iam_member`): grants made elsewhere stay.
  */
 export class ServiceProject extends Construct {
   readonly project: Project;
@@ -67,6 +75,13 @@ export class ServiceProject extends Construct {
       deletionPolicy: 'PREVENT',
     });
     this.apis = new ProjectApis(this, 'Apis', { project: this.project.projectId, apis: [...BASELINE_APIS, ...(props.apis ?? [])] });
+    if (props.dataAccessLogs ?? true) {
+      new ProjectIamAuditConfig(this, 'AuditConfig', {
+        project: this.project.projectId,
+        service: 'allServices',
+        auditLogConfig: ['ADMIN_READ', 'DATA_READ', 'DATA_WRITE'].map((logType) => ({ logType })),
+      });
+    }
     if (props.sharedVpcHostProject) {
       new ComputeSharedVpcServiceProject(this, 'SharedVpcAttachment', {
         hostProject: props.sharedVpcHostProject,

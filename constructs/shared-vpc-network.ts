@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
@@ -33,7 +34,8 @@ export interface SharedVpcNetworkProps {
 /**
  * The platform's Shared VPC: the host project enabled as host, one custom-mode
  * network with a regional subnet (pods and services as secondary ranges,
- * Private Google Access, flow logs), Cloud NAT for egress from private nodes,
+ * Private Google Access, flow logs), a logged default-deny ingress firewall
+ * rule, Cloud NAT for egress from private nodes,
  * and private service access for Cloud SQL private IP.
  */
 export class SharedVpcNetwork extends Construct {
@@ -73,6 +75,19 @@ export class SharedVpcNetwork extends Construct {
         { rangeName: SERVICES_RANGE, ipCidrRange: props.servicesCidr },
       ],
       logConfig: { aggregationInterval: 'INTERVAL_10_MIN', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
+    });
+    // The implied deny-ingress rule is not logged: this explicit one is, one
+    // step above it. GKE and any specific rule allow at higher priorities.
+    new ComputeFirewall(this, 'DenyAllIngress', {
+      project: props.project,
+      name: `${props.name}-deny-all-ingress`,
+      network: this.network.id,
+      description: 'Logged default deny for ingress; specific rules allow at higher priority',
+      direction: 'INGRESS',
+      priority: 65534,
+      sourceRanges: ['0.0.0.0/0'],
+      deny: [{ protocol: 'all' }],
+      logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
     });
     const router = new ComputeRouter(this, 'Router', {
       project: props.project,

@@ -18,6 +18,13 @@ export interface SpannerInstanceProps {
   readonly labels: Labels;
   /** @default deletion protection on (databases) and no force-destroy (instance) */
   readonly deletionProtection?: boolean;
+  /**
+   * Cloud KMS key (id) that encrypts the databases; Spanner's service agent
+   * must hold encrypter/decrypter on it before they are created. Changing it
+   * replaces the databases.
+   * @default Google-managed encryption
+   */
+  readonly kmsKeyName?: string;
   /** @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -62,6 +69,7 @@ export class SpannerInstance extends Construct {
           versionRetentionPeriod: '3d',
           deletionProtection: protect,
           enableDropProtection: protect,
+          encryptionConfig: props.kmsKeyName ? { kmsKeyName: props.kmsKeyName } : undefined,
         }),
       );
     }

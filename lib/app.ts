@@ -4,16 +4,18 @@ import type { App } from 'cdktf';
 import type { Catalog } from './catalog/load';
 import { PlatformStack } from '../stacks/platform-stack';
 import { ServiceStack } from '../stacks/service-stack';
-import { PLATFORM_STACK } from './catalog/names';
+import { BootstrapStack } from '../stacks/bootstrap-stack';
+import { BOOTSTRAP_STACK, PLATFORM_STACK } from './catalog/names';
+import { applyPolicies } from './policy/aspect';
 
 export interface BuildOptions {
   /** Only stacks whose name this accepts are constructed. @default every stack */
   readonly include?: (stackName: string) => boolean;
 }
 
-/** The names of every stack the catalog defines, platform first. */
+/** The names of every stack the catalog defines, platform first, bootstrap (applied by an admin) last. */
 export function stackNames(catalog: Catalog): string[] {
-  return [PLATFORM_STACK, ...catalog.services.flatMap((s) => s.environments.map((e) => e.stackName))];
+  return [PLATFORM_STACK, ...catalog.services.flatMap((s) => s.environments.map((e) => e.stackName)), BOOTSTRAP_STACK];
 }
 
 export function buildStacks(app: App, catalog: Catalog, options: BuildOptions = {}): void {
@@ -24,4 +26,7 @@ export function buildStacks(app: App, catalog: Catalog, options: BuildOptions = 
       if (include(environment.stackName)) new ServiceStack(app, { platform: catalog.platform, service: environment });
     }
   }
+  if (include(BOOTSTRAP_STACK)) new BootstrapStack(app, { platform: catalog.platform });
+  // Every stack (including any that does not use configureStack) gets the security policy.
+  applyPolicies(app);
 }

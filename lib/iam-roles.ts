@@ -22,6 +22,10 @@ export const ROLES = {
   bigQueryDataEditor: 'roles/bigquery.dataEditor',
   // Shared VPC: service project identities use the host network.
   networkUser: 'roles/compute.networkUser',
+  // Google service agents (BigQuery, Spanner) use a customer-managed key.
+  cryptoKeyEncrypterDecrypter: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+  // Cloud Storage writes bucket usage logs into the access-log bucket.
+  storageObjectCreator: 'roles/storage.objectCreator',
 } as const;
 
 /** GKE node pools need the metrics/logging roles and image pulls, nothing more. */
@@ -69,3 +73,71 @@ export function serviceAccountMember(email: string): string {
 export function workloadIdentityMember(pool: string, namespace: string, kubernetesServiceAccount: string): string {
   return `serviceAccount:${pool}[${namespace}/${kubernetesServiceAccount}]`;
 }
+
+// ---------------------------------------------------------------- CI identities (bootstrap stack)
+
+/** Lets a GitHub workflow (a federated principal) act as a service account. */
+export const WORKLOAD_IDENTITY_USER = ROLES.workloadIdentityUser;
+
+/**
+ * The planner (pull requests): reads everything `terraform plan` refreshes in
+ * the platform project and the service projects folder, changes nothing.
+ * Predefined read-only roles instead of roles/viewer, which the policy
+ * forbids and which would also read data (e.g. BigQuery rows).
+ */
+export const PLANNER_ROLES = [
+  'roles/browser',
+  'roles/iam.securityReviewer',
+  'roles/serviceusage.serviceUsageViewer',
+  'roles/compute.viewer',
+  'roles/container.viewer',
+  'roles/dns.reader',
+  'roles/cloudsql.viewer',
+  'roles/spanner.viewer',
+  'roles/cloudkms.viewer',
+  'roles/bigquery.metadataViewer',
+  'roles/logging.viewer',
+  'roles/storage.bucketViewer',
+] as const;
+
+/** Planner on the state bucket: reads state; plans run with -lock=false (no lock object is written). */
+export const PLANNER_STATE_ROLE = 'roles/storage.objectViewer';
+
+/** Applier on the service projects folder: creates service projects and everything in them. */
+export const APPLIER_FOLDER_ROLES = [
+  'roles/resourcemanager.projectCreator',
+  'roles/resourcemanager.projectIamAdmin',
+  'roles/serviceusage.serviceUsageAdmin',
+  'roles/iam.serviceAccountAdmin',
+  'roles/cloudsql.admin',
+  'roles/spanner.admin',
+  // Service data keys (EncryptionKey): create key rings and keys, grant them to service agents.
+  'roles/cloudkms.admin',
+  'roles/bigquery.dataOwner',
+  'roles/logging.configWriter',
+  'roles/compute.networkViewer',
+] as const;
+
+/** Applier on the platform (host) project: network, cluster, DNS, backups, IAM. */
+export const APPLIER_PLATFORM_ROLES = [
+  'roles/compute.networkAdmin',
+  'roles/compute.securityAdmin',
+  'roles/servicenetworking.networksAdmin',
+  'roles/container.admin',
+  'roles/dns.admin',
+  'roles/storage.admin',
+  'roles/iam.serviceAccountAdmin',
+  'roles/iam.serviceAccountUser',
+  'roles/iam.roleAdmin',
+  'roles/resourcemanager.projectIamAdmin',
+  'roles/serviceusage.serviceUsageAdmin',
+] as const;
+
+/** Applier on the organization: attach service projects to the Shared VPC host. */
+export const APPLIER_ORGANIZATION_ROLES = ['roles/compute.xpnAdmin'] as const;
+
+/** Applier on the billing account: link new service projects to it. */
+export const APPLIER_BILLING_ROLES = ['roles/billing.user'] as const;
+
+/** Applier on the state bucket: read and write state and its lock. */
+export const APPLIER_STATE_ROLE = ROLES.storageObjectAdmin;

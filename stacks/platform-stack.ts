@@ -6,7 +6,7 @@ import type { Platform } from '../lib/catalog/schema';
 import { BACKUP_NAMESPACE, EXTERNAL_DNS_NAMESPACE, PLATFORM_STACK } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
 import { BACKUP_PERMISSIONS } from '../lib/iam-roles';
-import { configureStack } from './stack-defaults';
+import { accessLogBucketName, configureStack } from './stack-defaults';
 import { ProjectApis } from '../constructs/project-apis';
 import { SharedVpcNetwork, PODS_RANGE, SERVICES_RANGE } from '../constructs/shared-vpc-network';
 import { GkeCluster } from '../constructs/gke-cluster';
@@ -99,6 +99,8 @@ export class PlatformStack extends TerraformStack {
       name: `${project}-velero-backups`,
       location: platform.region,
       labels,
+      // Created by the bootstrap stack; Velero needs its own bucket to itself.
+      accessLogBucket: accessLogBucketName(platform),
       dependsOn: apis.services,
     });
     const velero = new WorkloadIdentity(this, 'BackupIdentity', {

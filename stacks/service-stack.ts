@@ -3,12 +3,13 @@ import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleComputeNetwork } from '@cdktf/provider-google/lib/data-google-compute-network';
+import { DataGoogleBigqueryDefaultServiceAccount } from '@cdktf/provider-google/lib/data-google-bigquery-default-service-account';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { Platform } from '../lib/catalog/schema';
 import type { ServiceEnvironment } from '../lib/catalog/resolve';
 import { workloadPool } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
-import { groupGrantee } from '../lib/iam-roles';
+import { groupGrantee, serviceAccountMember } from '../lib/iam-roles';
 import { configureStack } from './stack-defaults';
 import { ServiceProject } from '../constructs/service-project';
 import { WorkloadIdentity } from '../constructs/workload-identity';
@@ -16,6 +17,7 @@ import { CloudSqlInstance } from '../constructs/cloud-sql-instance';
 import { SpannerInstance } from '../constructs/spanner-instance';
 import { BigQueryLogSink } from '../constructs/bigquery-log-sink';
 import { TeamNamespace } from '../constructs/team-namespace';
+import { EncryptionKey } from '../constructs/encryption-key';
 
 /** The Google service account the service's pods run as (one per project). */
 export const APPLICATION_ACCOUNT_ID = 'application';
@@ -37,6 +39,7 @@ export class ServiceStack extends TerraformStack {
   readonly cloudSql?: CloudSqlInstance;
   readonly spanner?: SpannerInstance;
   readonly logSink: BigQueryLogSink;
+  readonly encryptionKey: EncryptionKey;
 
   constructor(scope: Construct, props: ServiceStackProps) {
     const { platform, service } = props;
@@ -84,6 +87,19 @@ export class ServiceStack extends TerraformStack {
       dependsOn: ready,
     });
 
+    // Customer-managed encryption for the service's data at rest (BigQuery
+    // logs, Spanner): a key in the service's own project, used by the
+    // products' service agents only.
+    this.encryptionKey = new EncryptionKey(this, 'EncryptionKey', {
+      project: projectId,
+      location: platform.region,
+      keyRingName: 'service-data',
+      labels,
+      dependsOn: ready,
+    });
+    const bigQueryAgent = new DataGoogleBigqueryDefaultServiceAccount(this, 'BigQueryAgent', { project: projectId, dependsOn: ready });
+    const bigQueryKeyGrant = this.encryptionKey.grantEncrypterDecrypter({ key: 'serviceAccount:bigquery-agent', member: serviceAccountMember(bigQueryAgent.email) });
+
     if (service.cloudsql) {
       this.cloudSql = new CloudSqlInstance(this, 'CloudSql', {
         project: projectId,
@@ -96,7 +112,21 @@ export class ServiceStack extends TerraformStack {
       this.cloudSql.grantClient(this.application.grantee);
     }
     if (service.spanner) {
-      this.spanner = new SpannerInstance(this, 'Spanner', { project: projectId, ...service.spanner, labels, dependsOn: ready });
+      // The key must live where the data does: `regional-<region>` or a multi-region (e.g. nam3).
+      const spannerLocation = service.spanner.config.replace(/^regional-/, '');
+      const spannerKey =
+        spannerLocation === platform.region
+          ? this.encryptionKey
+          : new EncryptionKey(this, 'SpannerEncryptionKey', { project: projectId, location: spannerLocation, keyRingName: 'service-data', labels, dependsOn: ready });
+      const spannerAgent = `service-${this.project.project.number}@gcp-sa-spanner.iam.gserviceaccount.com`;
+      const spannerKeyGrant = spannerKey.grantEncrypterDecrypter({ key: 'serviceAccount:spanner-agent', member: serviceAccountMember(spannerAgent) });
+      this.spanner = new SpannerInstance(this, 'Spanner', {
+        project: projectId,
+        ...service.spanner,
+        labels,
+        kmsKeyName: spannerKey.keyId,
+        dependsOn: [...ready, spannerKeyGrant],
+      });
       this.spanner.grantDatabaseUser(this.application.grantee);
     }
     this.logSink = new BigQueryLogSink(this, 'LogSink', {
@@ -104,7 +134,8 @@ export class ServiceStack extends TerraformStack {
       location: platform.region,
       retentionDays: service.logRetentionDays,
       labels,
-      dependsOn: ready,
+      kmsKeyName: this.encryptionKey.keyId,
+      dependsOn: [...ready, bigQueryKeyGrant],
     });
     this.namespace = new TeamNamespace(this, 'Namespace', {
       name: service.namespace,

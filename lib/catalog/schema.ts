@@ -126,6 +126,11 @@ export const platformSchema = mapping({
   stateBucket: text(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a bucket name', 'acme-terraform-state'),
   /** The `gke-security-groups@` group that nests the team groups for RBAC. */
   gkeSecurityGroup: text(/^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$/, 'a gke-security-groups group', 'gke-security-groups@example.com'),
+  /** The repository whose workflows plan and apply (bootstrap stack: Workload Identity Federation).
+   *  @default none: the bootstrap stack creates only the state bucket, no CI identity */
+  github: mapping({
+    repository: text(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, 'a GitHub repository as owner/name', 'acme/platform'),
+  }).optional(),
   environments: dictionary(text(NAME_PATTERN, 'an environment name', 'production'), environmentSchema, 'environments').default({
     development: { projectSuffix: 'dev', production: false },
     production: { projectSuffix: 'prod', production: true },

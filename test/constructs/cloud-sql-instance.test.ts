@@ -19,8 +19,8 @@ describe('CloudSqlInstance', () => {
   const json = synthScopeJson((scope) => new CloudSqlInstance(scope, 'CloudSql', props).grantClient({ key: 'app', member: 'serviceAccount:app@x.iam.gserviceaccount.com' }));
   const instance = onlyResource(json, 'google_sql_database_instance');
 
-  it('has no public IPv4, only the private network, and encrypted connections', () => {
-    expect(instance.settings.ip_configuration).toEqual({ ipv4_enabled: false, private_network: props.privateNetwork, ssl_mode: 'ENCRYPTED_ONLY' });
+  it('has no public IPv4, only the private network, and requires client certificates (connectors)', () => {
+    expect(instance.settings.ip_configuration).toEqual({ ipv4_enabled: false, private_network: props.privateNetwork, ssl_mode: 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED' });
   });
 
   it('is protected from deletion in Terraform and in the Cloud SQL API', () => {

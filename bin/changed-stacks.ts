@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>]
+// Prints the JSON list of stacks CI plans whose configuration differs.
+// --only keeps one stack (a run by hand), and fails if it did not change.
+import { appendFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { changedStacks, githubOutputs, isPlannedInCi } from '../lib/ci/changed-stacks';
+import { loadCatalog } from '../lib/catalog/load';
+import { runCli, UsageError } from '../lib/ci/cli';
+
+const USAGE = 'usage: npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>]';
+
+runCli(USAGE, () => {
+  const { values } = parseArgs({
+    options: { base: { type: 'string' }, head: { type: 'string' }, 'github-output': { type: 'string' }, only: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.base || !values.head) throw new UsageError('--base and --head are required');
+  let changes = changedStacks(values.base, values.head);
+  if (values.only !== undefined) {
+    const only = values.only;
+    changes = changes.filter((c) => c.name === only);
+    if (changes.length === 0) throw new UsageError(`--only ${only}: no such stack among the changed stacks of ${values.head} (compared with ${values.base})`);
+  }
+  for (const change of changes) {
+    const where = isPlannedInCi(change) ? '' : ` (local state: not planned in CI; an admin applies it, see docs/DELIVERY.md)`;
+    console.error(`${change.name}: ${change.change}${where}`);
+  }
+  if (changes.length === 0) console.error('no stack changed');
+  console.log(JSON.stringify(changes.filter(isPlannedInCi).map((c) => c.name)));
+  if (values['github-output']) {
+    // Environment names come from the catalog being planned (the head).
+    const environments = Object.keys(loadCatalog(process.env.CATALOG_DIR ?? process.cwd()).platform.environments);
+    const outputs = githubOutputs(changes, environments);
+    appendFileSync(values['github-output'], Object.entries(outputs).map(([key, value]) => `${key}=${value}\n`).join(''));
+  }
+});

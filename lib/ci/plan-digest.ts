@@ -1,0 +1,97 @@
+// Reviewed plan = applied plan. The pull request comment carries a digest of
+// the planned resource changes; after the merge, the apply job plans again and
+// refuses to apply when the digest differs (the state, the code on main or a
+// provider changed between review and merge).
+import { createHash } from 'node:crypto';
+import { plannedChanges, type Plan } from './plan-json';
+import { canonicalJson, maskValue } from './plan-values';
+
+export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * sha256 over every managed resource change (address, actions, before and
+ * after values, replacement paths), in address order. Values are masked as in
+ * the comment, so the digest covers what a reviewer could see; plan metadata
+ * (timestamps, Terraform version) is left out, so re-planning the same change
+ * gives the same digest.
+ */
+export function planDigest(plan: Plan): string {
+  const changes = plannedChanges(plan).map(({ resource }) => {
+    const { actions, before, after, after_unknown, before_sensitive, after_sensitive, replace_paths } = resource.change;
+    return {
+      address: resource.address,
+      actions,
+      before: maskValue(before ?? null, before_sensitive),
+      after: maskValue(after ?? null, after_sensitive, after_unknown),
+      replace_paths: replace_paths ?? [],
+    };
+  });
+  return `sha256:${createHash('sha256').update(canonicalJson(changes)).digest('hex')}`;
+}
+
+/** The hidden line in a plan comment that carries its digest. */
+export function digestMarker(stack: string, digest: string): string {
+  return `<!-- plan-digest:${stack}:${digest} -->`;
+}
+
+/** The hidden first line of a stack's plan comment: the next run updates that comment. */
+export function commentMarker(stack: string): string {
+  return `<!-- plan:${stack} -->`;
+}
+
+/**
+ * The digest on the stack's plan comment among `comments` (the bodies of a
+ * pull request's comments, oldest first), or undefined when there is none.
+ * Comments that do not start with the stack's marker are ignored, so quoting a
+ * plan comment in a reply changes nothing.
+ */
+export function reviewedDigest(comments: readonly string[], stack: string): string | undefined {
+  const marker = commentMarker(stack);
+  const pattern = new RegExp(`<!-- plan-digest:${stack.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(sha256:[0-9a-f]{64}) -->`);
+  let found: string | undefined;
+  for (const body of comments) {
+    if (!body.trimStart().startsWith(marker)) continue;
+    const match = pattern.exec(body);
+    if (match) found = match[1];
+  }
+  return found;
+}
+
+export type DigestCheck = { readonly ok: true; readonly message: string } | { readonly ok: false; readonly message: string };
+
+/** Compares the plan about to be applied with the one reviewed on the pull request. */
+export function checkDigest(plan: Plan, stack: string, comments: readonly string[], pullRequest: string): DigestCheck {
+  const current = planDigest(plan);
+  const reviewed = reviewedDigest(comments, stack);
+  if (!reviewed) {
+    return {
+      ok: false,
+      message:
+        `No plan comment for stack ${stack} on pull request ${pullRequest}, so nothing of this plan (${current}) was reviewed. ` +
+        `Nothing was applied. Changes reach production through a pull request whose plan job commented on it. ` +
+        MANUAL_APPLY(stack, current),
+    };
+  }
+  if (reviewed !== current) {
+    return {
+      ok: false,
+      message:
+        `The plan for ${stack} differs from the plan reviewed on pull request ${pullRequest}: reviewed ${reviewed}, now ${current}. ` +
+        `Nothing was applied. Something changed between review and merge (another merge to the same stack, a change made outside Terraform, ` +
+        `or a provider update). ${MANUAL_APPLY(stack, current)}`,
+    };
+  }
+  return { ok: true, message: `The plan for ${stack} is the plan reviewed on pull request ${pullRequest} (${current}).` };
+}
+
+const MANUAL_APPLY = (stack: string, digest: string) =>
+  `Review the plan in this run's summary; to apply exactly that plan, run the apply workflow by hand ` +
+  `(Actions > apply > Run workflow) with stack "${stack}" and digest "${digest}".`;
+
+/** For a run by hand: applies only the plan whose digest the operator read and typed in. */
+export function checkExpectedDigest(plan: Plan, stack: string, expected: string): DigestCheck {
+  const current = planDigest(plan);
+  if (expected === current) return { ok: true, message: `The plan for ${stack} is the plan you reviewed (${current}).` };
+  const what = DIGEST_PATTERN.test(expected) ? `differs from the one you reviewed (${expected}): it is now ${current}` : `was not reviewed yet (no digest given): it is ${current}`;
+  return { ok: false, message: `The plan for ${stack} ${what}. Nothing was applied. ${MANUAL_APPLY(stack, current)}` };
+}

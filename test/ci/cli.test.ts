@@ -1,0 +1,127 @@
+// The command lines the workflows and the docs use, run as built (dist/).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { planDigest } from '../../lib/ci/plan-digest';
+import { renderPlanComment } from '../../lib/ci/plan-comment';
+import { REPO_ROOT } from '../helpers';
+import { fixture, fixturePath } from './plan-fixtures';
+
+const SYNTH = join(__dirname, 'fixtures', 'synth');
+
+function run(bin: string, args: string[]) {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'bin', `${bin}.js`), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT });
+}, 60_000);
+
+describe('changed-stacks', () => {
+  it('prints the JSON list of stacks CI plans and reports each change on stderr', () => {
+    const { code, stdout, stderr } = run('changed-stacks', ['--base', join(SYNTH, 'base'), '--head', join(SYNTH, 'head')]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(['service-legacy-development', 'service-orders-development', 'service-payment-development', 'service-payment-production']);
+    expect(stderr).toContain('bootstrap: changed (local state: not planned in CI');
+    expect(stderr).toContain('service-legacy-development: removed');
+  });
+
+  it('writes the matrices to --github-output', () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'gh-out-')), 'output');
+    writeFileSync(output, '');
+    const { code } = run('changed-stacks', ['--base', join(SYNTH, 'base'), '--head', join(SYNTH, 'head'), '--github-output', output]);
+    expect(code).toBe(0);
+    const lines = Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(lines.platform).toBe('false');
+    expect(JSON.parse(lines.services_matrix)).toContainEqual({ stack: 'service-payment-production', environment: 'production', removed: false });
+    expect(JSON.parse(lines.local)).toEqual(['bootstrap']);
+  });
+
+  it('keeps one stack with --only, and fails naming it when it did not change', () => {
+    const base = join(SYNTH, 'base');
+    const head = join(SYNTH, 'head');
+    expect(JSON.parse(run('changed-stacks', ['--base', base, '--head', head, '--only', 'service-payment-production']).stdout)).toEqual(['service-payment-production']);
+    const missing = run('changed-stacks', ['--base', base, '--head', head, '--only', 'platform']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--only platform: no such stack among the changed stacks');
+  });
+
+  it('exits 2 with the usage on bad arguments', () => {
+    const { code, stderr } = run('changed-stacks', ['--base', join(SYNTH, 'base')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--base and --head are required');
+    expect(stderr).toContain('usage: npm run changed-stacks -- --base <synth-dir> --head <synth-dir>');
+  });
+
+  it('runs as documented: npm run changed-stacks -- --base <dir> --head <dir>', () => {
+    const result = spawnSync('npm', ['run', '--silent', 'changed-stacks', '--', '--base', join(SYNTH, 'base'), '--head', join(SYNTH, 'head')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toHaveLength(4);
+  }, 60_000);
+});
+
+describe('plan-comment', () => {
+  it('prints the Markdown comment for the stack', () => {
+    const { code, stdout } = run('plan-comment', ['--stack', 'service-checkout-production', fixturePath('new-service')]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(renderPlanComment(fixture('new-service'), { stack: 'service-checkout-production' }));
+  });
+
+  it('prints only the digest with --digest', () => {
+    expect(run('plan-comment', ['--stack', 'x', fixturePath('new-service'), '--digest']).stdout.trim()).toBe(planDigest(fixture('new-service')));
+  });
+
+  it('verifies against the pull request comments (one JSON string per line, as gh --jq @json writes them)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'comments-'));
+    const comments = join(dir, 'comments.jsonl');
+    const reviewed = renderPlanComment(fixture('new-service'), { stack: 'platform' });
+    writeFileSync(comments, `${JSON.stringify('LGTM')}\n${JSON.stringify(reviewed)}\n`);
+    const ok = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-comments', comments, '--pull-request', '7']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('is the plan reviewed on pull request #7');
+    const stale = run('plan-comment', ['--stack', 'platform', fixturePath('replace-database'), '--verify-comments', comments, '--pull-request', '7']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('differs from the plan reviewed on pull request #7');
+  });
+
+  it('verifies a digest typed in for a run by hand', () => {
+    const digest = planDigest(fixture('new-service'));
+    expect(run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-digest', digest]).code).toBe(0);
+    expect(run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-digest', 'none']).code).toBe(1);
+  });
+
+  it('exits 2 naming the file when the plan cannot be read', () => {
+    const { code, stderr } = run('plan-comment', ['--stack', 'platform', '/nonexistent/plan.json']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('/nonexistent/plan.json: file not found');
+  });
+});
+
+describe('destroy-guard', () => {
+  it('exits 1 naming the protected addresses a plan deletes or replaces', () => {
+    const { code, stderr } = run('destroy-guard', [fixturePath('replace-database')]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('google_sql_database_instance.CloudSql_Instance_5E6F7A8B (Cloud SQL instance): replace');
+    expect(stderr).toContain('google_container_node_pool.NodePools_highmem_NodePool_0A1B2C3D (GKE node pool): replace');
+  });
+
+  it('exits 0 with --allow-destroy, still naming them', () => {
+    const { code, stdout } = run('destroy-guard', [fixturePath('delete-protected'), '--allow-destroy']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('google_storage_bucket.BackupBucket_6B752926 (bucket): delete');
+  });
+
+  it('exits 0 when nothing protected is destroyed', () => {
+    const { code, stdout } = run('destroy-guard', [fixturePath('new-service')]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('no protected resource is deleted or replaced');
+  });
+
+  it('exits 2 on an unknown option', () => {
+    const { code, stderr } = run('destroy-guard', [fixturePath('new-service'), '--allow-destroys']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage: npm run destroy-guard -- <plan.json> [--allow-destroy]');
+  });
+});

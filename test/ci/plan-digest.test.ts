@@ -1,0 +1,88 @@
+import { checkDigest, checkExpectedDigest, commentMarker, planDigest, reviewedDigest, DIGEST_PATTERN } from '../../lib/ci/plan-digest';
+import { renderPlanComment } from '../../lib/ci/plan-comment';
+import { parsePlan, type Plan } from '../../lib/ci/plan-json';
+import { fixture, fixtureText } from './plan-fixtures';
+
+const STACK = 'service-payment-production';
+
+function edit(mutate: (raw: { [key: string]: unknown; resource_changes: { address: string; change: { after: Record<string, unknown> } }[] }) => void): Plan {
+  const raw = JSON.parse(fixtureText('new-service'));
+  mutate(raw);
+  return parsePlan(JSON.stringify(raw), 'edited.json');
+}
+
+describe('planDigest', () => {
+  const digest = planDigest(fixture('new-service'));
+
+  it('is a sha256', () => {
+    expect(digest).toMatch(DIGEST_PATTERN);
+  });
+
+  it('does not change with plan metadata or the order of resource changes', () => {
+    const same = edit((raw) => {
+      raw.timestamp = '2027-01-01T00:00:00Z';
+      raw.terraform_version = '1.12.0';
+      raw.resource_changes.reverse();
+    });
+    expect(planDigest(same)).toBe(digest);
+  });
+
+  it('changes when a planned value changes', () => {
+    const other = edit((raw) => {
+      const sql = raw.resource_changes.find((c) => c.address.startsWith('google_sql_database_instance.'));
+      (sql!.change.after.settings as { tier: string }[])[0].tier = 'db-custom-4-15360';
+    });
+    expect(planDigest(other)).not.toBe(digest);
+  });
+
+  it('does not depend on sensitive values (they are never shown for review)', () => {
+    const other = edit((raw) => {
+      const user = raw.resource_changes.find((c) => c.address.startsWith('google_sql_user.'));
+      user!.change.after.password = 'another-secret';
+    });
+    expect(planDigest(other)).toBe(digest);
+  });
+});
+
+describe('reviewedDigest and checkDigest', () => {
+  const plan = fixture('new-service');
+  const comment = renderPlanComment(plan, { stack: STACK });
+
+  it('reads the digest from the stack comment, the latest one winning', () => {
+    const older = renderPlanComment(fixture('replace-database'), { stack: STACK });
+    expect(reviewedDigest([older, 'LGTM', comment], STACK)).toBe(planDigest(plan));
+  });
+
+  it('ignores comments of other stacks and replies that quote the marker', () => {
+    const otherStack = renderPlanComment(plan, { stack: 'service-payment-development' });
+    const quote = `> ${comment.split('\n').join('\n> ')}`;
+    expect(reviewedDigest([otherStack, quote], STACK)).toBeUndefined();
+    expect(comment.startsWith(commentMarker(STACK))).toBe(true);
+  });
+
+  it('passes when the plan to apply is the reviewed plan', () => {
+    const check = checkDigest(plan, STACK, [comment], '#42');
+    expect(check).toEqual({ ok: true, message: expect.stringMatching(/is the plan reviewed on pull request #42/) });
+  });
+
+  it('stops, saying why, when the plan differs from the reviewed one', () => {
+    const check = checkDigest(fixture('replace-database'), STACK, [comment], '#42');
+    expect(check.ok).toBe(false);
+    expect(check.message).toMatch(/differs from the plan reviewed on pull request #42: reviewed sha256:[0-9a-f]{64}, now sha256:[0-9a-f]{64}\. Nothing was applied\./);
+    expect(check.message).toMatch(/run the apply workflow by hand .* with stack "service-payment-production" and digest "sha256:/);
+  });
+
+  it('stops when the pull request has no plan comment for the stack', () => {
+    const check = checkDigest(plan, STACK, ['LGTM'], '#42');
+    expect(check.ok).toBe(false);
+    expect(check.message).toMatch(/No plan comment for stack service-payment-production on pull request #42/);
+  });
+
+  it('for a run by hand, applies only the digest the operator reviewed', () => {
+    expect(checkExpectedDigest(plan, STACK, planDigest(plan)).ok).toBe(true);
+    expect(checkExpectedDigest(plan, STACK, 'none')).toEqual({ ok: false, message: expect.stringMatching(/was not reviewed yet \(no digest given\)/) });
+    const stale = checkExpectedDigest(plan, STACK, planDigest(fixture('replace-database')));
+    expect(stale.ok).toBe(false);
+    expect(stale.message).toMatch(/differs from the one you reviewed/);
+  });
+});
