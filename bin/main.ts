@@ -1,24 +1,46 @@
 #!/usr/bin/env node
 // Synthesizes the catalog (platform.yaml + services/) into cdktf.out/.
-// Environment: CATALOG_DIR (default: the current directory).
-import { App } from 'cdktf';
+// Usage: node dist/bin/main.js [stack-pattern ...]   (npm run synth -- 'service-payment-*')
+// Environment: CATALOG_DIR (default: the current directory); STACKS (comma-
+// separated stack patterns, like the arguments); CDKTF_OUTDIR (default
+// cdktf.out); SYNTH_WORKERS (threads for a full synth, default one per core
+// from 200 stacks). The whole catalog is validated even when only some stacks
+// are synthesized.
 import { CatalogError, loadCatalog } from '../lib/catalog/load';
-import { buildStacks } from '../lib/app';
+import { stackNames } from '../lib/app';
+import { StackSelectionError, SynthError, stackSelector, synthesizeCatalog } from '../lib/synth';
 
-function main(): void {
+async function main(): Promise<void> {
+  const started = process.hrtime.bigint();
   let catalog;
+  let include;
   try {
     catalog = loadCatalog(process.env.CATALOG_DIR ?? process.cwd());
+    const patterns = [...process.argv.slice(2), ...(process.env.STACKS ?? '').split(',')];
+    include = stackSelector(patterns, stackNames(catalog));
   } catch (error) {
-    if (error instanceof CatalogError) {
+    if (error instanceof CatalogError || error instanceof StackSelectionError) {
       console.error(error.message);
       process.exit(1);
     }
     throw error;
   }
-  const app = new App({ stackTraces: false });
-  buildStacks(app, catalog);
-  app.synth();
+  const summary = await synthesizeCatalog(catalog, { include });
+  for (const warning of summary.warnings) console.error(`warning: ${warning}`);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const removed = summary.removed.length > 0 ? `, removed ${summary.removed.join(', ')}` : '';
+  console.log(
+    `Synthesized ${summary.stacks} stack${summary.stacks === 1 ? '' : 's'} into ${summary.outdir}: ` +
+      `${summary.written.length} written, ${summary.unchanged.length} unchanged${removed} (${seconds.toFixed(2)} s)`,
+  );
 }
 
-main();
+// Errors that explain themselves (a policy violation, a failed validation) print
+// as their message; anything else is a bug: keep its stack. By name, because
+// an error from a worker thread arrives as a plain Error with the name kept.
+const SELF_EXPLAINING = new Set([SynthError.name, 'PolicyError']);
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error && SELF_EXPLAINING.has(error.name) ? error.message : error);
+  process.exit(1);
+});

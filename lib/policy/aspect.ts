@@ -5,7 +5,8 @@
 // them all in one round. Throwing from the aspect (not a validation) also
 // fails Testing.synth and App({ skipValidation: true }).
 import { type IConstruct } from 'constructs';
-import { Aspects, DefaultTokenResolver, type IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import { Aspects, type IAspect, TerraformResource, TerraformStack } from 'cdktf';
+import { resolveFragment } from '../resolved-fragments';
 import { type PolicyResource, type PolicyRule, RULES } from './rules';
 import { allWaivers, findWaiver, type Waiver } from './waivers';
 
@@ -39,12 +40,7 @@ export class PolicyError extends Error {
 
 /** The attributes of `resource` as they will appear in cdk.tf.json. */
 export function resolvedConfig(resource: TerraformResource): Record<string, unknown> {
-  const stack = TerraformStack.of(resource);
-  const json = Tokenization.resolve(resource.toTerraform(), {
-    scope: stack,
-    preparing: false,
-    resolver: new DefaultTokenResolver(new StringConcat()),
-  }) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const json = resolveFragment(resource) as { resource: Record<string, Record<string, Record<string, unknown>>> };
   const [config] = Object.values(json.resource[resource.terraformResourceType]);
   return config;
 }
