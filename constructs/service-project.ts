@@ -6,7 +6,7 @@ import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-au
 import type { Labels } from '../lib/labels';
 import { BASIC_ROLES } from '../lib/catalog/resolve';
 import type { Grantee } from '../lib/iam-roles';
-import { throwIfProblems } from '../lib/props';
+import { PATTERNS, throwIfProblems } from '../lib/props';
 import { ProjectApis } from './project-apis';
 
 /** APIs every service project gets: the ones its baseline resources need. */
@@ -58,7 +58,7 @@ export class ServiceProject extends Construct {
   constructor(scope: Construct, id: string, props: ServiceProjectProps) {
     super(scope, id);
     const problems: string[] = [];
-    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(props.projectId)) {
+    if (!PATTERNS.projectId.test(props.projectId)) {
       problems.push(`projectId "${props.projectId}" must be 6-30 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen (e.g. "acme-payment-prod")`);
     }
     if (!/^folders\/\d+$/.test(props.folder)) problems.push(`folder "${props.folder}" must look like folders/234567890123`);

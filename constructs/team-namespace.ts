@@ -6,7 +6,7 @@ import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { Labels } from '../lib/labels';
-import { throwIfProblems } from '../lib/props';
+import { PATTERNS, throwIfProblems } from '../lib/props';
 import type { NodePoolName } from '../lib/catalog/schema';
 import { NODE_POOL_LABEL } from './gke-node-pool';
 
@@ -42,8 +42,8 @@ export class TeamNamespace extends Construct {
   constructor(scope: Construct, id: string, props: TeamNamespaceProps) {
     super(scope, id);
     const problems: string[] = [];
-    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(props.name)) problems.push(`name "${props.name}" must be a DNS-1123 label (e.g. "payment-prod")`);
-    if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/.test(props.ownerGroup)) problems.push(`ownerGroup "${props.ownerGroup}" must be a group email (e.g. "payments@example.com")`);
+    if (!PATTERNS.dnsLabel.test(props.name)) problems.push(`name "${props.name}" must be a DNS-1123 label (e.g. "payment-prod")`);
+    if (!PATTERNS.email.test(props.ownerGroup)) problems.push(`ownerGroup "${props.ownerGroup}" must be a group email (e.g. "payments@example.com")`);
     throwIfProblems('TeamNamespace', this.node.path, problems);
 
     this.name = props.name;

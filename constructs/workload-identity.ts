@@ -3,7 +3,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { ROLES, serviceAccountMember, workloadIdentityMember, type Grantee } from '../lib/iam-roles';
-import { throwIfProblems } from '../lib/props';
+import { PATTERNS, throwIfProblems } from '../lib/props';
 
 export interface WorkloadIdentityProps {
   /** The project that owns the Google service account. */
@@ -37,14 +37,14 @@ export class WorkloadIdentity extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
     const problems: string[] = [];
-    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(props.accountId)) {
+    if (!PATTERNS.projectId.test(props.accountId)) {
       problems.push(`accountId "${props.accountId}" must be 6-30 lowercase letters, digits or hyphens, starting with a letter (e.g. "payment-app")`);
     }
     if (!props.workloadPool.endsWith('.svc.id.goog')) {
       problems.push(`workloadPool "${props.workloadPool}" must be the cluster's pool, "<project>.svc.id.goog"`);
     }
     for (const [field, value] of [['namespace', props.namespace], ['kubernetesServiceAccount', props.kubernetesServiceAccount]]) {
-      if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) problems.push(`${field} "${value}" must be a DNS-1123 label (e.g. "payment-prod")`);
+      if (!PATTERNS.dnsLabel.test(value)) problems.push(`${field} "${value}" must be a DNS-1123 label (e.g. "payment-prod")`);
     }
     throwIfProblems('WorkloadIdentity', this.node.path, problems);
 

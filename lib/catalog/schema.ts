@@ -1,6 +1,7 @@
 // The one schema of the catalog: platform.yaml and services/<name>.yaml.
 // Defaults live here and nowhere else; messages name the rule and an example.
 import { z } from 'zod';
+import { PATTERNS } from '../props';
 
 /** Renders a YAML value the way a reader of the file would recognise it. */
 export function show(value: unknown): string {
@@ -121,7 +122,7 @@ export const platformSchema = mapping({
   region: text(/^[a-z]+-[a-z]+\d$/, 'a region', 'asia-northeast1'),
   /** Prepended to every service project id (project ids are global). @default no prefix */
   projectIdPrefix: text(/^[a-z][a-z0-9]{1,9}$/, 'a short lowercase prefix', 'acme').optional(),
-  platformProject: text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a project id', 'acme-platform'),
+  platformProject: text(PATTERNS.projectId, 'a project id', 'acme-platform'),
   dnsDomain: text(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a DNS domain without trailing dot', 'platform.example.com'),
   stateBucket: text(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a bucket name', 'acme-terraform-state'),
   /** The `gke-security-groups@` group that nests the team groups for RBAC. */
