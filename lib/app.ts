@@ -27,6 +27,6 @@ export function buildStacks(app: App, catalog: Catalog, options: BuildOptions = 
     }
   }
   if (include(BOOTSTRAP_STACK)) new BootstrapStack(app, { platform: catalog.platform });
-  // Every stack (including any that does not use configureStack) gets the security policy.
+  // The security policy checks every stack and fails synth on a violation.
   applyPolicies(app);
 }

@@ -1,15 +1,13 @@
 import { GcsBackend, type TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import type { Platform } from '../lib/catalog/schema';
-import { applyPolicies } from '../lib/policy/aspect';
 
 /**
- * What every stack shares: its own state (one GCS prefix per stack, never
- * shared), the google provider in the platform's region, and the security
- * policy (lib/policy), which fails synth on any violation.
+ * What every remote-state stack shares: its own state (one GCS prefix per
+ * stack, never shared) and the google provider in the platform's region.
+ * (The security policy is added to every stack by buildStacks.)
  */
 export function configureStack(stack: TerraformStack, platform: Platform, stackName: string, defaultProject?: string): GoogleProvider {
-  applyPolicies(stack);
   new GcsBackend(stack, { bucket: platform.stateBucket, prefix: `stacks/${stackName}` });
   return new GoogleProvider(stack, 'google', { project: defaultProject, region: platform.region });
 }

@@ -1,4 +1,5 @@
-import { Testing, TerraformStack, type App } from 'cdktf';
+import { Aspects, Testing, TerraformStack, type App } from 'cdktf';
+import { PolicyAspect } from '../../lib/policy/aspect';
 import { buildStacks, stackNames } from '../../lib/app';
 import { loadCatalog, type Catalog } from '../../lib/catalog/load';
 import { NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
@@ -61,6 +62,16 @@ describe('the example catalog', () => {
       }
     }
     expect(labelled.length).toBeGreaterThan(1);
+  });
+});
+
+describe('buildStacks', () => {
+  it('puts the security policy on every stack it builds', () => {
+    const app = Testing.app();
+    buildStacks(app, catalog);
+    const built = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
+    expect(built).toHaveLength(8);
+    for (const stack of built) expect(Aspects.of(stack).all.filter((a) => a instanceof PolicyAspect)).toHaveLength(1);
   });
 });
 
