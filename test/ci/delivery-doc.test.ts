@@ -1,10 +1,12 @@
-// docs/DELIVERY.md shows a plan comment rendered by the real module from a
-// fixture; this keeps it in sync. UPDATE_DELIVERY_DOC=1 rewrites the sample.
+// README.md ("How changes reach production") shows a plan comment rendered by
+// the real module from a fixture; this keeps it in sync.
+// UPDATE_PLAN_SAMPLE=1 rewrites the sample.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderPlanComment } from '../../lib/ci/plan-comment';
 import { fixture } from './plan-fixtures';
 
+const README = join(__dirname, '..', '..', 'README.md');
 const DOC = join(__dirname, '..', '..', 'docs', 'DELIVERY.md');
 const BEGIN = '<!-- sample-plan-comment:begin -->\n';
 const END = '<!-- sample-plan-comment:end -->';
@@ -13,22 +15,35 @@ function sample(): string {
   return renderPlanComment(fixture('new-service'), { stack: 'service-checkout-production', fullPlanLocation: 'the log of the job "plan service-checkout-production"' });
 }
 
-describe('docs/DELIVERY.md', () => {
-  it('shows the plan comment the module renders for the new-service fixture', () => {
-    const doc = readFileSync(DOC, 'utf8');
-    const start = doc.indexOf(BEGIN);
-    const end = doc.indexOf(END);
+describe('README.md', () => {
+  it('shows the plan comment the module renders for the new-service fixture, in "How changes reach production"', () => {
+    const readme = readFileSync(README, 'utf8');
+    const start = readme.indexOf(BEGIN);
+    const end = readme.indexOf(END);
     expect(start).toBeGreaterThan(-1);
     expect(end).toBeGreaterThan(start);
+    const section = readme.indexOf('\n## How changes reach production\n');
+    const nextSection = readme.indexOf('\n## ', section + 1);
+    expect(section).toBeGreaterThan(-1);
+    expect(start).toBeGreaterThan(section);
+    expect(end).toBeLessThan(nextSection === -1 ? readme.length : nextSection);
     const expected = sample();
-    if (process.env.UPDATE_DELIVERY_DOC === '1') {
-      writeFileSync(DOC, doc.slice(0, start + BEGIN.length) + expected + doc.slice(end));
+    if (process.env.UPDATE_PLAN_SAMPLE === '1') {
+      writeFileSync(README, readme.slice(0, start + BEGIN.length) + expected + readme.slice(end));
       return;
     }
-    // If this fails, the comment format changed: UPDATE_DELIVERY_DOC=1 npx jest test/ci/delivery-doc.test.ts
-    expect(doc.slice(start + BEGIN.length, end)).toBe(expected);
+    // If this fails, the comment format or the fixture changed: UPDATE_PLAN_SAMPLE=1 npx jest test/ci/delivery-doc.test.ts
+    expect(readme.slice(start + BEGIN.length, end)).toBe(expected);
   });
 
+  it('is the only copy: docs/DELIVERY.md points to it', () => {
+    const doc = readFileSync(DOC, 'utf8');
+    expect(doc).not.toContain('sample-plan-comment');
+    expect(doc).toContain('(../README.md#how-changes-reach-production)');
+  });
+});
+
+describe('docs/DELIVERY.md', () => {
   it('documents the command lines the workflows use', () => {
     const doc = readFileSync(DOC, 'utf8');
     expect(doc).toContain('npm run changed-stacks -- --base <synth-dir> --head <synth-dir>');

@@ -1,7 +1,7 @@
 import { GITHUB_COMMENT_LIMIT, renderPlanComment, oneLineSummary } from '../../lib/ci/plan-comment';
 import { planDigest } from '../../lib/ci/plan-digest';
 import { parsePlan } from '../../lib/ci/plan-json';
-import { bigPlan, fixture } from './plan-fixtures';
+import { bigPlan, fixture, fixtureText } from './plan-fixtures';
 
 const STACK = 'service-checkout-production';
 
@@ -13,22 +13,28 @@ describe('renderPlanComment', () => {
   });
 
   it('shows the counts and every changed address', () => {
-    expect(comment).toContain('**6 to create, 0 to update, 0 to replace, 0 to delete**');
-    expect(comment).toContain('| create | `google_sql_database_instance.CloudSql_Instance_5E6F7A8B` |');
-    expect(comment).toContain('| create | `kubernetes_namespace_v1.Namespace_Namespace_77889900` |');
-    expect(comment).not.toContain('data.google_container_cluster');
+    expect(comment).toContain('**14 to create, 0 to update, 0 to replace, 0 to delete**');
+    expect(comment).toContain('| create | `google_sql_database_instance.CloudSql_Instance_4E1E454C` |');
+    expect(comment).toContain('| create | `kubernetes_namespace_v1.Namespace_ADFEA57E` |');
+    expect(comment).not.toContain('data.google_bigquery_default_service_account');
   });
 
   it('collapses the full plan, with values and (known after apply)', () => {
-    expect(comment).toMatch(/<details><summary>Full plan \(6 resources\)<\/summary>\n\n```diff\n/);
-    expect(comment).toContain('+   settings[0].tier = "db-custom-2-7680"');
+    expect(comment).toMatch(/<details><summary>Full plan \(14 resources\)<\/summary>\n\n```diff\n/);
+    expect(comment).toContain('+   settings[0].tier = "db-custom-1-3840"');
     expect(comment).toContain('+   number = (known after apply)');
+    expect(comment).toContain('+   settings[0].ip_configuration[0].private_network = "projects/acme-platform-prod/global/networks/platform"');
   });
 
   it('never shows a sensitive value', () => {
-    expect(comment).not.toContain('hunter2');
-    expect(comment).not.toContain('s3cr3t');
-    expect(comment).toContain('+   password = (sensitive value)');
+    // The fixture leaves root_password unset, as the service does; the plan JSON
+    // would hold a set one in clear text.
+    const raw = JSON.parse(fixtureText('new-service'));
+    const sql = raw.resource_changes.find((c: { address: string }) => c.address.startsWith('google_sql_database_instance.'));
+    sql.change.after.root_password = 'hunter2-do-not-print';
+    const withSecret = renderPlanComment(parsePlan(JSON.stringify(raw), 'edited.json'), { stack: STACK });
+    expect(withSecret).not.toContain('hunter2');
+    expect(withSecret).toContain('+   root_password = (sensitive value)');
     expect(comment).toContain('+   root_password = (sensitive value)');
   });
 

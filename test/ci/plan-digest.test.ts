@@ -37,8 +37,8 @@ describe('planDigest', () => {
 
   it('does not depend on sensitive values (they are never shown for review)', () => {
     const other = edit((raw) => {
-      const user = raw.resource_changes.find((c) => c.address.startsWith('google_sql_user.'));
-      user!.change.after.password = 'another-secret';
+      const sql = raw.resource_changes.find((c) => c.address.startsWith('google_sql_database_instance.'));
+      sql!.change.after.root_password = 'a-secret';
     });
     expect(planDigest(other)).toBe(digest);
   });

@@ -28,13 +28,13 @@ describe('plannedChanges', () => {
   });
 
   it('counts creates, updates, replaces and deletes', () => {
-    expect(countEffects(plannedChanges(fixture('new-service')))).toEqual({ create: 6, update: 0, replace: 0, delete: 0, forget: 0 });
+    expect(countEffects(plannedChanges(fixture('new-service')))).toEqual({ create: 14, update: 0, replace: 0, delete: 0, forget: 0 });
     expect(countEffects(plannedChanges(fixture('replace-database')))).toEqual({ create: 0, update: 1, replace: 2, delete: 0, forget: 0 });
     expect(countEffects(plannedChanges(fixture('delete-protected')))).toEqual({ create: 0, update: 0, replace: 0, delete: 3, forget: 0 });
   });
 
   it('lists changed outputs by name only', () => {
-    expect(changedOutputs(fixture('new-service'))).toEqual(['project_id']);
+    expect(changedOutputs(fixture('new-service'))).toEqual(['application_service_account', 'namespace', 'project_id']);
     expect(changedOutputs(fixture('no-changes'))).toEqual([]);
   });
 });
