@@ -16,6 +16,7 @@ export default tseslint.config(
         {
           paths: [
             { name: '@cdktf/provider-google', message: 'Import by deep path, e.g. @cdktf/provider-google/lib/project.' },
+            { name: '@cdktf/provider-google-beta', message: 'Import by deep path, e.g. @cdktf/provider-google-beta/lib/google-project-service-identity.' },
             { name: '@cdktf/provider-kubernetes', message: 'Import by deep path, e.g. @cdktf/provider-kubernetes/lib/namespace-v1.' },
           ],
         },

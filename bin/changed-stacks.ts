@@ -1,21 +1,26 @@
 #!/usr/bin/env node
-// npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>]
+// npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>] [--max-jobs <n>]
 // Prints the JSON list of stacks CI plans whose configuration differs.
 // --only keeps one stack (a run by hand), and fails if it did not change.
+// --max-jobs caps the jobs of the `shards` output (default 256, GitHub's matrix limit).
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { changedStacks, githubOutputs, isPlannedInCi } from '../lib/ci/changed-stacks';
+import { changedStacks, githubOutputs, isPlannedInCi, GITHUB_MATRIX_LIMIT } from '../lib/ci/changed-stacks';
 import { loadCatalog } from '../lib/catalog/load';
 import { runCli, UsageError } from '../lib/ci/cli';
 
-const USAGE = 'usage: npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>]';
+const USAGE = 'usage: npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>] [--max-jobs <n>]';
 
 runCli(USAGE, () => {
   const { values } = parseArgs({
-    options: { base: { type: 'string' }, head: { type: 'string' }, 'github-output': { type: 'string' }, only: { type: 'string' } },
+    options: { base: { type: 'string' }, head: { type: 'string' }, 'github-output': { type: 'string' }, only: { type: 'string' }, 'max-jobs': { type: 'string' } },
     strict: true,
   });
   if (!values.base || !values.head) throw new UsageError('--base and --head are required');
+  const maxJobs = values['max-jobs'] === undefined ? GITHUB_MATRIX_LIMIT : Number(values['max-jobs']);
+  if (!Number.isInteger(maxJobs) || maxJobs < 1 || maxJobs > GITHUB_MATRIX_LIMIT) {
+    throw new UsageError(`--max-jobs ${values['max-jobs']}: expected a whole number from 1 to ${GITHUB_MATRIX_LIMIT} (GitHub's matrix limit)`);
+  }
   let changes = changedStacks(values.base, values.head);
   if (values.only !== undefined) {
     const only = values.only;
@@ -31,7 +36,7 @@ runCli(USAGE, () => {
   if (values['github-output']) {
     // Environment names come from the catalog being planned (the head).
     const environments = Object.keys(loadCatalog(process.env.CATALOG_DIR ?? process.cwd()).platform.environments);
-    const outputs = githubOutputs(changes, environments);
+    const outputs = githubOutputs(changes, environments, maxJobs);
     appendFileSync(values['github-output'], Object.entries(outputs).map(([key, value]) => `${key}=${value}\n`).join(''));
   }
 });

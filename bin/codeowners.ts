@@ -25,7 +25,7 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   const before = readCodeowners(root);
-  const after = renderCodeowners(before, catalog.services);
+  const after = renderCodeowners(before, catalog.services, catalog.platform.github);
   if (after === before) {
     console.log(`${CODEOWNERS_FILE} is up to date (${catalog.services.length} services).`);
     return 0;

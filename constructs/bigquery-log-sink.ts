@@ -30,14 +30,25 @@ export interface BigQueryLogSinkProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+export interface LogSourceProject {
+  /** The project whose log entries are routed (e.g. the cluster's project, where GKE writes pod logs). */
+  readonly project: string;
+  /** The sink's name in that project: unique there, e.g. `<namespace>-workloads`. */
+  readonly sinkName: string;
+  /** Which entries: required, because every other entry of that project belongs to someone else. */
+  readonly filter: string;
+}
+
 /**
  * Routes a project's logs into its own BigQuery dataset: a partitioned
  * dataset with a retention, a project sink with a unique writer identity, and
  * that identity granted to write into the dataset (and nowhere else).
+ * {@link BigQueryLogSink.addSourceProject} adds entries of other projects.
  */
 export class BigQueryLogSink extends Construct {
   readonly dataset: BigqueryDataset;
   readonly sink: LoggingProjectSink;
+  private readonly project: string;
 
   constructor(scope: Construct, id: string, props: BigQueryLogSinkProps) {
     super(scope, id);
@@ -48,6 +59,7 @@ export class BigQueryLogSink extends Construct {
     if (!Number.isInteger(retentionDays) || retentionDays < 1) problems.push(`retentionDays ${retentionDays} must be a whole number of days, at least 1 (e.g. 30)`);
     throwIfProblems('BigQueryLogSink', this.node.path, problems);
 
+    this.project = props.project;
     this.dataset = new BigqueryDataset(this, 'Dataset', {
       project: props.project,
       datasetId,
@@ -73,5 +85,35 @@ export class BigQueryLogSink extends Construct {
       role: ROLES.bigQueryDataEditor,
       member: this.sink.writerIdentity,
     });
+  }
+
+  /**
+   * Also routes the entries of `source.filter` in `source.project` into this
+   * dataset: a sink there with its own writer identity, granted on this
+   * dataset only. Grouped under `Sources/<id>` (the id is part of the addresses).
+   */
+  addSourceProject(id: string, source: LogSourceProject): LoggingProjectSink {
+    const problems: string[] = [];
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(source.sinkName)) problems.push(`sinkName "${source.sinkName}" may hold only letters, digits, "_", "-" and ".", at most 100 (e.g. "payment-prod-workloads")`);
+    if (source.filter.trim() === '') problems.push(`filter is empty: it would copy every log entry of ${source.project} into this dataset; select the entries, e.g. resource.labels.namespace_name="payment-prod"`);
+    throwIfProblems('BigQueryLogSink', `${this.node.path}/Sources/${id}`, problems);
+
+    const sources = (this.node.tryFindChild('Sources') as Construct | undefined) ?? new Construct(this, 'Sources');
+    const scope = new Construct(sources, id);
+    const sink = new LoggingProjectSink(scope, 'Sink', {
+      project: source.project,
+      name: source.sinkName,
+      destination: `bigquery.googleapis.com/projects/${this.project}/datasets/${this.dataset.datasetId}`,
+      filter: source.filter,
+      uniqueWriterIdentity: true,
+      bigqueryOptions: { usePartitionedTables: true },
+    });
+    new BigqueryDatasetIamMember(scope, 'SinkWriter', {
+      project: this.project,
+      datasetId: this.dataset.datasetId,
+      role: ROLES.bigQueryDataEditor,
+      member: sink.writerIdentity,
+    });
+    return sink;
   }
 }

@@ -6,7 +6,7 @@ import type { ITerraformDependable } from 'cdktf';
 import type { Labels } from '../lib/labels';
 import { ROLES, type Grantee } from '../lib/iam-roles';
 import { throwIfProblems } from '../lib/props';
-import { SHARED_CORE_SQL_TIERS, SQL_TIER } from '../lib/catalog/schema';
+import { SHARED_CORE_SQL_TIERS, SQL_TIER, sqlTierMismatch } from '../lib/catalog/schema';
 
 export interface CloudSqlInstanceProps {
   readonly project: string;
@@ -14,7 +14,7 @@ export interface CloudSqlInstanceProps {
   readonly engine: 'postgres' | 'mysql';
   /** e.g. POSTGRES_16, MYSQL_8_0; must match the engine. */
   readonly version: string;
-  /** e.g. db-custom-2-7680. */
+  /** An Enterprise edition tier, e.g. db-custom-2-7680 (not db-perf-optimized-N-*, which needs Enterprise Plus). */
   readonly tier: string;
   /** @default 20 */
   readonly diskSizeGb?: number;
@@ -33,10 +33,17 @@ export interface CloudSqlInstanceProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** IAM database authentication, plus PostgreSQL's audit and connection logging (CIS benchmark 6.2). */
+/**
+ * IAM database authentication, plus PostgreSQL's audit and connection logging
+ * (CIS benchmark 6.2). pgAudit records schema changes and role/grant changes
+ * (`pgaudit.log`); the extension only loads where it is created, so each
+ * database still needs `CREATE EXTENSION pgaudit;` run once in it; this
+ * stack cannot do that (https://cloud.google.com/sql/docs/postgres/pg-audit).
+ */
 export const POSTGRES_FLAGS = [
   { name: 'cloudsql.iam_authentication', value: 'on' },
   { name: 'cloudsql.enable_pgaudit', value: 'on' },
+  { name: 'pgaudit.log', value: 'ddl,role' },
   { name: 'log_checkpoints', value: 'on' },
   { name: 'log_connections', value: 'on' },
   { name: 'log_disconnections', value: 'on' },
@@ -49,10 +56,11 @@ export const POSTGRES_FLAGS = [
 export const MYSQL_FLAGS = [{ name: 'cloudsql_iam_authentication', value: 'on' }] as const;
 
 /**
- * A Cloud SQL instance reachable only by private IP (no public IPv4), with
- * TLS and client certificates required, audit logging (PostgreSQL), daily
- * backups and point-in-time recovery, IAM database authentication and
- * deletion protection on.
+ * A Cloud SQL instance (Enterprise edition) reachable only by private IP (no
+ * public IPv4), with TLS and client certificates required, audit logging
+ * (PostgreSQL: pgAudit logs DDL and role changes once `CREATE EXTENSION
+ * pgaudit;` has run in a database), daily backups and point-in-time recovery,
+ * IAM database authentication and deletion protection on.
  */
 export class CloudSqlInstance extends Construct {
   readonly instance: SqlDatabaseInstance;
@@ -63,7 +71,7 @@ export class CloudSqlInstance extends Construct {
     super(scope, id);
     const highAvailability = props.highAvailability ?? false;
     const problems: string[] = [];
-    if (!SQL_TIER.test(props.tier)) problems.push(`tier "${props.tier}" is not a Cloud SQL tier; use one like db-custom-2-7680`);
+    if (!SQL_TIER.test(props.tier)) problems.push(`tier: ${sqlTierMismatch(props.tier)}`);
     if (highAvailability && SHARED_CORE_SQL_TIERS.includes(props.tier)) {
       problems.push(`tier "${props.tier}" is shared-core and cannot be highly available; use a dedicated tier like db-custom-1-3840 or set highAvailability: false`);
     }
@@ -86,6 +94,7 @@ export class CloudSqlInstance extends Construct {
       dependsOn: props.dependsOn,
       settings: {
         tier: props.tier,
+        // SQL_TIER admits only tiers of this edition (no db-perf-optimized-N-*).
         edition: 'ENTERPRISE',
         availabilityType: highAvailability ? 'REGIONAL' : 'ZONAL',
         diskSize: props.diskSizeGb ?? 20,

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { DnsManagedZone } from '@cdktf/provider-google/lib/dns-managed-zone';
+import { DnsManagedZoneIamMember } from '@cdktf/provider-google/lib/dns-managed-zone-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import type { ITerraformDependable } from 'cdktf';
 import type { Labels } from '../lib/labels';
@@ -17,11 +18,17 @@ export interface DnsZoneProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** A public Cloud DNS zone with DNSSEC on and query logging. */
+/**
+ * A public Cloud DNS zone with DNSSEC on and query logging. Record writers
+ * (grantRecordAdmin) get DNS admin on this zone, never on its project.
+ */
 export class DnsZone extends Construct {
   readonly zone: DnsManagedZone;
   private readonly project: string;
+  /** Grants on the zone's project (construct id `Iam`, kept: ids are Terraform addresses). */
   private readonly grants = new Construct(this, 'Iam');
+  /** Grants on the zone itself. */
+  private readonly zoneGrants = new Construct(this, 'ZoneIam');
 
   constructor(scope: Construct, id: string, props: DnsZoneProps) {
     super(scope, id);
@@ -44,8 +51,20 @@ export class DnsZone extends Construct {
     });
   }
 
-  /** Lets `grantee` manage records (ExternalDNS). DNS admin on the zone's project, as ExternalDNS lists zones. */
+  /**
+   * Lets `grantee` manage the records of this zone (ExternalDNS): DNS admin on
+   * this zone only, so it cannot create zones or touch other zones of the
+   * project, and DNS reader on the project, as ExternalDNS lists zones to find
+   * this one. Zone-level admin still includes updating or deleting this zone
+   * itself; Terraform's prevent_destroy does not stop an API call.
+   */
   grantRecordAdmin(grantee: Grantee): void {
-    new ProjectIamMember(this.grants, `${grantee.key}=${ROLES.dnsAdmin}`, { project: this.project, role: ROLES.dnsAdmin, member: grantee.member });
+    new DnsManagedZoneIamMember(this.zoneGrants, `${grantee.key}=${ROLES.dnsAdmin}`, {
+      project: this.project,
+      managedZone: this.zone.name,
+      role: ROLES.dnsAdmin,
+      member: grantee.member,
+    });
+    new ProjectIamMember(this.grants, `${grantee.key}=${ROLES.dnsReader}`, { project: this.project, role: ROLES.dnsReader, member: grantee.member });
   }
 }

@@ -64,12 +64,18 @@ export class EncryptionKey extends Construct {
     this.keyId = this.key.id;
   }
 
-  /** Lets `grantee` (a Google service agent, e.g. BigQuery's) encrypt and decrypt with this key. */
-  grantEncrypterDecrypter(grantee: Grantee): KmsCryptoKeyIamMember {
+  /**
+   * Lets `grantee` (a Google service agent, e.g. BigQuery's) encrypt and
+   * decrypt with this key. `dependsOn`: what must exist first, e.g. the
+   * agent itself when its member is computed from the project number (KMS
+   * refuses members that do not exist). @default none
+   */
+  grantEncrypterDecrypter(grantee: Grantee, options: { readonly dependsOn?: ITerraformDependable[] } = {}): KmsCryptoKeyIamMember {
     return new KmsCryptoKeyIamMember(this.grants, `${grantee.key}=${ROLES.cryptoKeyEncrypterDecrypter}`, {
       cryptoKeyId: this.key.id,
       role: ROLES.cryptoKeyEncrypterDecrypter,
       member: grantee.member,
+      dependsOn: options.dependsOn,
     });
   }
 }

@@ -3,6 +3,8 @@ import { Project } from '@cdktf/provider-google/lib/project';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ComputeSharedVpcServiceProject } from '@cdktf/provider-google/lib/compute-shared-vpc-service-project';
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
+import { GoogleProjectServiceIdentity } from '@cdktf/provider-google-beta/lib/google-project-service-identity';
+import type { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { Labels } from '../lib/labels';
 import { BASIC_ROLES } from '../lib/catalog/resolve';
 import type { Grantee } from '../lib/iam-roles';
@@ -53,7 +55,11 @@ export class ServiceProject extends Construct {
   readonly projectId: string;
   /** Depend on these before creating resources that need the project's APIs. */
   readonly apis: ProjectApis;
+  /** The Shared VPC attachment: depend on it before using the host network (e.g. Cloud SQL private IP). @default none (not attached) */
+  readonly sharedVpcAttachment?: ComputeSharedVpcServiceProject;
   private readonly grants = new Construct(this, 'Iam');
+  private readonly enabledApis: ReadonlySet<string>;
+  private readonly serviceAgents = new Map<string, GoogleProjectServiceIdentity>();
 
   constructor(scope: Construct, id: string, props: ServiceProjectProps) {
     super(scope, id);
@@ -74,7 +80,8 @@ export class ServiceProject extends Construct {
       autoCreateNetwork: false,
       deletionPolicy: 'PREVENT',
     });
-    this.apis = new ProjectApis(this, 'Apis', { project: this.project.projectId, apis: [...BASELINE_APIS, ...(props.apis ?? [])] });
+    this.enabledApis = new Set([...BASELINE_APIS, ...(props.apis ?? [])]);
+    this.apis = new ProjectApis(this, 'Apis', { project: this.project.projectId, apis: [...this.enabledApis] });
     if (props.dataAccessLogs ?? true) {
       new ProjectIamAuditConfig(this, 'AuditConfig', {
         project: this.project.projectId,
@@ -83,12 +90,37 @@ export class ServiceProject extends Construct {
       });
     }
     if (props.sharedVpcHostProject) {
-      new ComputeSharedVpcServiceProject(this, 'SharedVpcAttachment', {
+      this.sharedVpcAttachment = new ComputeSharedVpcServiceProject(this, 'SharedVpcAttachment', {
         hostProject: props.sharedVpcHostProject,
         serviceProject: this.project.projectId,
         dependsOn: this.apis.services,
       });
     }
+  }
+
+  /**
+   * The Google service agent of `api` in this project (e.g.
+   * service-<number>@gcp-sa-spanner.iam.gserviceaccount.com), created now
+   * instead of on the API's first use, so it can be granted things first (a
+   * KMS key for CMEK): IAM refuses members that do not exist yet. Grants must
+   * wait for it: depend on it, or use its `email`. The resource exists only in
+   * the google-beta provider, hence `betaProvider`. Idempotent per api.
+   */
+  serviceAgent(api: string, betaProvider: GoogleBetaProvider): GoogleProjectServiceIdentity {
+    if (!this.enabledApis.has(api)) {
+      throw new Error(`${this.node.path}: cannot create the service agent of ${api}: the API is not enabled on this project; add it to the project's apis`);
+    }
+    const existing = this.serviceAgents.get(api);
+    if (existing) return existing;
+    const scope = (this.node.tryFindChild('ServiceAgents') as Construct | undefined) ?? new Construct(this, 'ServiceAgents');
+    const agent = new GoogleProjectServiceIdentity(scope, api, {
+      provider: betaProvider,
+      project: this.project.projectId,
+      service: api,
+      dependsOn: this.apis.services,
+    });
+    this.serviceAgents.set(api, agent);
+    return agent;
   }
 
   /** Grants `roles` on this project to `grantee` (additively). Basic roles are refused. */

@@ -14,8 +14,15 @@ export const ROLES = {
   cloudSqlClient: 'roles/cloudsql.client',
   cloudSqlInstanceUser: 'roles/cloudsql.instanceUser',
   spannerDatabaseUser: 'roles/spanner.databaseUser',
-  // ExternalDNS writes records in the platform's zone.
+  // ExternalDNS: admin on the platform's zone only, reader on its project to list zones.
   dnsAdmin: 'roles/dns.admin',
+  dnsReader: 'roles/dns.reader',
+  // Team groups: container.clusters.get in the cluster's project, which GKE
+  // checks before Kubernetes RBAC; RBAC then decides what they may do.
+  clusterViewer: 'roles/container.clusterViewer',
+  // Velero signs blobs (download URLs) as itself: granted on its own service
+  // account only, never project-wide (that would sign as every account).
+  serviceAccountTokenCreator: 'roles/iam.serviceAccountTokenCreator',
   // Backups (Velero) write objects into the backup bucket.
   storageObjectAdmin: 'roles/storage.objectAdmin',
   // The log sink's writer identity appends rows to the service's dataset.
@@ -38,17 +45,24 @@ export const NODE_ROLES = [
   ROLES.artifactRegistryReader,
 ] as const;
 
-/** Velero's custom role: snapshots of persistent disks, nothing else in compute. */
+/**
+ * Velero's custom role: snapshots of persistent disks, nothing else in
+ * compute (the compute permissions of the velero-plugin-for-gcp docs). Its
+ * iam.serviceAccounts.signBlob is not here: in a project-wide role it would
+ * sign as every service account of the platform project, CI's included; the
+ * platform stack grants ROLES.serviceAccountTokenCreator on Velero's own
+ * account instead (policy rule custom-role-no-impersonation-permissions).
+ */
 export const BACKUP_PERMISSIONS = [
   'compute.disks.create',
   'compute.disks.createSnapshot',
   'compute.disks.get',
+  'compute.projects.get',
   'compute.snapshots.create',
   'compute.snapshots.delete',
   'compute.snapshots.get',
   'compute.snapshots.useReadOnly',
   'compute.zones.get',
-  'iam.serviceAccounts.signBlob',
 ] as const;
 
 /**
@@ -131,6 +145,8 @@ export const APPLIER_PLATFORM_ROLES = [
   'roles/iam.roleAdmin',
   'roles/resourcemanager.projectIamAdmin',
   'roles/serviceusage.serviceUsageAdmin',
+  // Service stacks route their pods' logs from here (GKE writes them to the cluster's project).
+  'roles/logging.configWriter',
 ] as const;
 
 /** Applier on the organization: attach service projects to the Shared VPC host. */

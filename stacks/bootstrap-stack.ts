@@ -38,8 +38,10 @@ export const BOOTSTRAP_APIS = [
 ] as const;
 
 export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
-/** Only workflow runs of main may act as the applier (pull requests run on refs/pull/N/merge). */
+/** Only runs of main may act as the applier (pull requests run on refs/pull/N/merge). */
 export const APPLY_REF = 'refs/heads/main';
+/** The only workflow whose jobs may act as the applier (it applies reviewed plans only). */
+export const APPLY_WORKFLOW = '.github/workflows/apply.yml';
 export const PLANNER_ACCOUNT_ID = 'terraform-planner';
 export const APPLIER_ACCOUNT_ID = 'terraform-applier';
 /**
@@ -49,16 +51,35 @@ export const APPLIER_ACCOUNT_ID = 'terraform-applier';
  */
 export const BOOTSTRAP_STATE_FILE = '../../../terraform.bootstrap.tfstate';
 
-/** Claims of GitHub's OIDC token that the pool keeps, by Google attribute name. */
-export const GITHUB_ATTRIBUTE_MAPPING = {
-  'google.subject': 'assertion.sub',
-  'attribute.repository': 'assertion.repository',
-  'attribute.ref': 'assertion.ref',
-} as const;
+/**
+ * GitHub's job_workflow_ref of apply.yml's jobs on main: the workflow file
+ * whose steps the job runs, with the ref it was read from.
+ */
+export function applierWorkflowRef(repository: string): string {
+  return `${repository}/${APPLY_WORKFLOW}@${APPLY_REF}`;
+}
 
-/** The provider's attribute condition: tokens of any other repository are refused. */
+/**
+ * Claims of GitHub's OIDC token that the pool keeps, by Google attribute name.
+ * `attribute.applier` is "true" only for a job of apply.yml as committed on
+ * main, run from main: branch alone is not enough, since any workflow on main
+ * (schedule, issue_comment, workflow_run) runs with ref refs/heads/main. It is
+ * computed here (a CEL conditional, as in Google's AWS mapping) because
+ * principalSet can only match an attribute's whole value.
+ */
+export function githubAttributeMapping(repository: string): Record<string, string> {
+  return {
+    'google.subject': 'assertion.sub',
+    'attribute.repository': 'assertion.repository',
+    'attribute.ref': 'assertion.ref',
+    'attribute.applier': `(assertion.job_workflow_ref == ${JSON.stringify(applierWorkflowRef(repository))} && assertion.ref == ${JSON.stringify(APPLY_REF)}) ? "true" : "false"`,
+  };
+}
+
+/** The provider's attribute condition: tokens of any other repository or owner are refused. */
 export function repositoryCondition(repository: string): string {
-  return `assertion.repository == ${JSON.stringify(repository)}`;
+  const owner = repository.slice(0, repository.indexOf('/'));
+  return `assertion.repository == ${JSON.stringify(repository)} && assertion.repository_owner == ${JSON.stringify(owner)}`;
 }
 
 export interface BootstrapStackProps {
@@ -70,8 +91,8 @@ export interface BootstrapStackProps {
  * local state: the state bucket every other stack's backend uses, and, when
  * platform.yaml names the GitHub repository, Workload Identity Federation for
  * it with two service accounts: the planner (read-only, pull requests) and the
- * applier (main only). No service account key is created: workflows exchange
- * their OIDC token for short-lived credentials.
+ * applier (apply.yml's jobs on main only). No service account key is
+ * created: workflows exchange their OIDC token for short-lived credentials.
  */
 export class BootstrapStack extends TerraformStack {
   readonly stateBucket: SecureBucket;
@@ -127,11 +148,14 @@ export class BootstrapStack extends TerraformStack {
       workloadIdentityPoolId: pool.workloadIdentityPoolId,
       workloadIdentityPoolProviderId: 'github-actions',
       displayName: 'GitHub Actions OIDC',
-      attributeMapping: { ...GITHUB_ATTRIBUTE_MAPPING },
+      attributeMapping: githubAttributeMapping(repository),
       attributeCondition: repositoryCondition(repository),
       oidc: { issuerUri: GITHUB_OIDC_ISSUER },
     });
     // principalSet over the pool: the provider's condition already admits only this repository.
+    // GitHub environments are not bound: every apply job runs in one (development or
+    // production, lib/ci/changed-stacks.ts) and one applier serves both, so the
+    // production environment's required reviewers are GitHub's gate, not IAM's.
     const principals = (attribute: string, value: string) => `principalSet://iam.googleapis.com/${pool.name}/attribute.${attribute}/${value}`;
 
     this.planner = new ServiceAccount(this, 'Planner', {
@@ -160,20 +184,20 @@ export class BootstrapStack extends TerraformStack {
     this.applier = new ServiceAccount(this, 'Applier', {
       project,
       accountId: APPLIER_ACCOUNT_ID,
-      displayName: 'Terraform applier (main branch only)',
+      displayName: 'Terraform applier (apply.yml on main only)',
       dependsOn: apis.services,
     });
     new ServiceAccountIamMember(this, 'ApplierFederation', {
       serviceAccountId: this.applier.name,
       role: WORKLOAD_IDENTITY_USER,
-      member: principals('ref', APPLY_REF),
+      member: principals('applier', 'true'),
     });
     const applierMember = serviceAccountMember(this.applier.email);
     const applierIam = new Construct(this, 'ApplierIam');
     waive(
       applierIam,
       'no-service-account-impersonation',
-      'Terraform creates the service accounts of the platform and of every service and attaches them to node pools and workloads; only workflow runs on main can act as the applier (ApplierFederation)',
+      'Terraform creates the service accounts of the platform and of every service and attaches them to node pools and workloads; only jobs of apply.yml on main can act as the applier (ApplierFederation)',
     );
     for (const role of APPLIER_FOLDER_ROLES) {
       new FolderIamMember(applierIam, `folder=${role}`, { folder: platform.serviceProjectsFolder, role, member: applierMember });

@@ -2,10 +2,11 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import type { Platform } from '../lib/catalog/schema';
 import { BACKUP_NAMESPACE, EXTERNAL_DNS_NAMESPACE, PLATFORM_STACK } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
-import { BACKUP_PERMISSIONS } from '../lib/iam-roles';
+import { BACKUP_PERMISSIONS, ROLES, groupGrantee } from '../lib/iam-roles';
 import { accessLogBucketName, configureStack } from './stack-defaults';
 import { ProjectApis } from '../constructs/project-apis';
 import { SharedVpcNetwork, PODS_RANGE, SERVICES_RANGE } from '../constructs/shared-vpc-network';
@@ -36,8 +37,9 @@ export interface PlatformStackProps {
 
 /**
  * The shared platform, one per organization: the Shared VPC, the single
- * production GKE cluster with its standard and highmem pools, the public DNS
- * zone with ExternalDNS's identity, and the backup bucket with Velero's.
+ * production GKE cluster with its standard and highmem pools (and cluster
+ * viewer for the team groups, which RBAC needs), the public DNS zone with
+ * ExternalDNS's identity, and the backup bucket with Velero's.
  */
 export class PlatformStack extends TerraformStack {
   readonly network: SharedVpcNetwork;
@@ -78,6 +80,9 @@ export class PlatformStack extends TerraformStack {
       labels,
       dependsOn: apis.services,
     });
+    // GKE checks container.clusters.get in this project before RBAC applies;
+    // team groups are nested in the security group, so one grant covers them.
+    new ProjectIamMember(this, 'ClusterViewerGrant', { project, role: ROLES.clusterViewer, member: groupGrantee(platform.gkeSecurityGroup).member });
     const pools = new Construct(this, 'NodePools');
     this.nodePools = {
       standard: new GkeNodePool(pools, 'standard', { cluster: this.cluster, name: 'standard', ...settings.nodePools.standard, labels }),
@@ -119,6 +124,12 @@ export class PlatformStack extends TerraformStack {
       permissions: [...BACKUP_PERMISSIONS],
     });
     new ProjectIamMember(this, 'BackupSnapshotGrant', { project, role: snapshotRole.name, member: velero.grantee.member });
+    // signBlob as itself only: the applier and planner accounts live in this project too.
+    new ServiceAccountIamMember(this, 'BackupSignBlobGrant', {
+      serviceAccountId: velero.serviceAccount.name,
+      role: ROLES.serviceAccountTokenCreator,
+      member: velero.grantee.member,
+    });
 
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.cluster.name });
     new TerraformOutput(this, 'workload_pool', { value: this.cluster.workloadPool });

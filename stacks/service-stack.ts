@@ -5,6 +5,7 @@ import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-c
 import { DataGoogleComputeNetwork } from '@cdktf/provider-google/lib/data-google-compute-network';
 import { DataGoogleBigqueryDefaultServiceAccount } from '@cdktf/provider-google/lib/data-google-bigquery-default-service-account';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { Platform } from '../lib/catalog/schema';
 import type { ServiceEnvironment } from '../lib/catalog/resolve';
 import { workloadPool } from '../lib/catalog/names';
@@ -107,7 +108,8 @@ export class ServiceStack extends TerraformStack {
         ...service.cloudsql,
         privateNetwork: shared.network.id,
         labels,
-        dependsOn: ready,
+        // Its private IP is on the host network: the project must be attached first.
+        dependsOn: [...ready, ...(this.project.sharedVpcAttachment ? [this.project.sharedVpcAttachment] : [])],
       });
       this.cloudSql.grantClient(this.application.grantee);
     }
@@ -118,8 +120,18 @@ export class ServiceStack extends TerraformStack {
         spannerLocation === platform.region
           ? this.encryptionKey
           : new EncryptionKey(this, 'SpannerEncryptionKey', { project: projectId, location: spannerLocation, keyRingName: 'service-data', labels, dependsOn: ready });
-      const spannerAgent = `service-${this.project.project.number}@gcp-sa-spanner.iam.gserviceaccount.com`;
-      const spannerKeyGrant = spannerKey.grantEncrypterDecrypter({ key: 'serviceAccount:spanner-agent', member: serviceAccountMember(spannerAgent) });
+      // Spanner's agent appears only on first use, too late for the key grant
+      // (KMS refuses unknown members): create it first. Beta-only resource, so
+      // only stacks with Spanner configure google-beta. The member stays the
+      // agent's documented address, known at plan time (an `email` reference
+      // would replace the existing grant); the dependency orders the two.
+      const beta = new GoogleBetaProvider(this, 'google-beta', { region: platform.region });
+      const spannerAgent = this.project.serviceAgent('spanner.googleapis.com', beta);
+      const spannerAgentEmail = `service-${this.project.project.number}@gcp-sa-spanner.iam.gserviceaccount.com`;
+      const spannerKeyGrant = spannerKey.grantEncrypterDecrypter(
+        { key: 'serviceAccount:spanner-agent', member: serviceAccountMember(spannerAgentEmail) },
+        { dependsOn: [spannerAgent] },
+      );
       this.spanner = new SpannerInstance(this, 'Spanner', {
         project: projectId,
         ...service.spanner,
@@ -136,6 +148,17 @@ export class ServiceStack extends TerraformStack {
       labels,
       kmsKeyName: this.encryptionKey.keyId,
       dependsOn: [...ready, bigQueryKeyGrant],
+    });
+    // GKE writes pod logs to the cluster's project, not this one: route the
+    // namespace's entries from there into the same dataset.
+    this.logSink.addSourceProject('Workloads', {
+      project: host,
+      sinkName: `${service.namespace}-workloads`,
+      filter: [
+        'resource.type="k8s_container"',
+        `resource.labels.cluster_name="${platform.cluster.name}"`,
+        `resource.labels.namespace_name="${service.namespace}"`,
+      ].join(' AND '),
     });
     this.namespace = new TeamNamespace(this, 'Namespace', {
       name: service.namespace,

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { platformSchema, serviceSchema, type Platform } from './schema';
 import { resolveService, type ServiceEnvironment } from './resolve';
 import { serviceNameProblems } from './names';
+import { platformProblems } from './platform';
 
 export const PLATFORM_FILE = 'platform.yaml';
 export const SERVICES_DIR = 'services';
@@ -39,6 +40,7 @@ export class CatalogError extends Error {
 export function loadCatalog(root: string): Catalog {
   const problems: string[] = [];
   const platform = parseFile(root, PLATFORM_FILE, platformSchema, problems);
+  if (platform) problems.push(...platformProblems(platform).map((p) => `${PLATFORM_FILE}: ${p.path}: ${p.message}`));
   const services: ServiceDefinition[] = [];
   const seen = new Map<string, string>();
   for (const fileName of listServiceFiles(root, problems)) {

@@ -70,6 +70,22 @@ export const DEFAULTS = {
 
 export const BASIC_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
 
+/**
+ * Roles that let a holder change IAM or act as another identity (and so gain
+ * any role that identity has). Teams never get them: who may do what is
+ * decided in the catalog, where a pull request reviews it.
+ */
+export const IAM_CONTROL_ROLES = [
+  'roles/resourcemanager.projectIamAdmin',
+  'roles/iam.securityAdmin',
+  'roles/iam.serviceAccountAdmin',
+  'roles/iam.serviceAccountKeyAdmin',
+  'roles/iam.serviceAccountTokenCreator',
+  'roles/iam.serviceAccountOpenIdTokenCreator',
+  'roles/iam.serviceAccountUser',
+  'roles/iam.workloadIdentityUser',
+];
+
 type Plain = Record<string, unknown>;
 
 /** Mappings merge key by key; lists and scalars in `override` replace. */
@@ -140,6 +156,11 @@ export function resolveService(
         problems.push({
           path: at('teamRoles'),
           message: `${role} is a basic role and is not granted to teams; list predefined roles instead (e.g. roles/pubsub.editor, roles/cloudsql.client)`,
+        });
+      } else if (IAM_CONTROL_ROLES.includes(role)) {
+        problems.push({
+          path: at('teamRoles'),
+          message: `${role} lets the team change IAM or act as another service account, so it is not granted to teams; IAM changes go through the catalog: list the predefined roles the team needs in teamRoles and open a pull request`,
         });
       }
     }

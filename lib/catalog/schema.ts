@@ -16,10 +16,15 @@ function expected(what: string, input: unknown): string {
   return input === undefined ? `required: ${what}` : `expected ${what}, got ${show(input)}`;
 }
 
-/** A string that must match `pattern`; the message shows `example`. */
-function text(pattern: RegExp, what: string, example: string) {
+/**
+ * A string that must match `pattern`; the message shows `example`. `mismatch`
+ * words the message for a string that does not match, where "expected <what>"
+ * alone would not say which strings are allowed.
+ */
+function text(pattern: RegExp, what: string, example: string, mismatch?: (input: string) => string) {
   const message = (iss: { input?: unknown }) => expected(`${what} like ${example}`, iss.input);
-  return z.string({ error: message }).regex(pattern, { error: message });
+  const wrongString = mismatch ? (iss: { input?: unknown }) => mismatch(String(iss.input)) : message;
+  return z.string({ error: message }).regex(pattern, { error: wrongString });
 }
 
 function integer(min: number, max: number, example: number) {
@@ -86,8 +91,23 @@ const EMAIL = /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/;
 const ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z0-9-]+\/roles\/[a-zA-Z0-9_.]+|organizations\/\d+\/roles\/[a-zA-Z0-9_.]+)$/;
 const API = /^[a-z0-9-]+\.googleapis\.com$/;
 const QUANTITY = /^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
-export const SQL_TIER = /^db-(custom-\d+-\d+|f1-micro|g1-small|n1-(standard|highmem)-\d+|perf-optimized-N-\d+)$/;
+// Enterprise edition tiers only: CloudSqlInstance creates ENTERPRISE instances,
+// and db-perf-optimized-N-* tiers need Enterprise Plus.
+export const SQL_TIER = /^db-(custom-\d+-\d+|f1-micro|g1-small|n1-(standard|highmem)-\d+)$/;
 export const SHARED_CORE_SQL_TIERS = ['db-f1-micro', 'db-g1-small'];
+const SQL_TIER_FORMS = 'db-custom-<vCPUs>-<MB>, db-f1-micro, db-g1-small, db-n1-standard-<n>, db-n1-highmem-<n>';
+
+/** Why `tier` (a string that fails SQL_TIER) is refused, with the allowed forms. */
+export function sqlTierMismatch(tier: string): string {
+  const allowed = `expected a Cloud SQL tier like db-custom-2-7680 (${SQL_TIER_FORMS}), got ${show(tier)}`;
+  return tier.startsWith('db-perf-optimized-')
+    ? `${allowed}; db-perf-optimized-* tiers need the Enterprise Plus edition, which the platform does not create yet`
+    : allowed;
+}
+// Only `regional-<region>`: the Spanner CMEK key ring is created at the
+// config's region, and a multi-region config (nam3, eur6) has no single KMS
+// location: each replica region needs its own key.
+const SPANNER_CONFIG = /^regional-[a-z]+-[a-z]+\d$/;
 const SQL_DATABASE = /^[a-z][a-z0-9_]{0,62}$/;
 const SPANNER_DATABASE = /^[a-z][a-z0-9_-]{0,28}[a-z0-9]$/;
 
@@ -171,7 +191,7 @@ const cloudSqlSchema = mapping({
   /** @default POSTGRES_16 (postgres) / MYSQL_8_0 (mysql) */
   version: oneOf([...POSTGRES_VERSIONS, ...MYSQL_VERSIONS]).optional(),
   /** @default db-custom-1-3840 */
-  tier: text(SQL_TIER, 'a string', 'db-custom-2-7680').optional(),
+  tier: text(SQL_TIER, 'a string', 'db-custom-2-7680', sqlTierMismatch).optional(),
   /** @default 20 */
   diskSizeGb: integer(10, 65536, 20).optional(),
   /** @default true in production environments, false elsewhere */
@@ -184,7 +204,13 @@ const spannerSchema = mapping({
   /** @default 100 */
   processingUnits: integer(100, 100000, 100).optional(),
   /** @default regional-<platform region> */
-  config: text(/^(regional|multi-region|nam|eur|asia)[a-z0-9-]*$/, 'an instance config', 'regional-asia-northeast1').optional(),
+  config: text(
+    SPANNER_CONFIG,
+    'a regional instance config',
+    'regional-asia-northeast1',
+    (config) =>
+      `expected a regional instance config like regional-asia-northeast1, got ${show(config)}; multi-region configs are not supported yet because each replica region needs its own encryption key`,
+  ).optional(),
   /** @default none */
   databases: list(text(SPANNER_DATABASE, 'a database name', 'features'), 'database names').optional(),
 });

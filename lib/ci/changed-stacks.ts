@@ -11,6 +11,8 @@ export interface ChangedStack {
   readonly change: StackChange;
   /** The backend of the newest side (head, or base when removed): `gcs`, `local`, ... */
   readonly backend: string;
+  /** Where a `gcs` backend keeps the default workspace's state (`gs://<bucket>/<prefix>/default.tfstate`); '' otherwise. */
+  readonly state: string;
 }
 
 /** Stack names flow into paths, matrix values and shell variables in CI. */
@@ -26,6 +28,7 @@ export class SynthDirError extends Error {
 interface SynthesizedStack {
   readonly config: unknown;
   readonly backend: string;
+  readonly state: string;
 }
 
 /**
@@ -52,7 +55,7 @@ export function readSynthDir(dir: string): Map<string, SynthesizedStack> {
     } catch (error) {
       throw new SynthDirError(`${file}: not valid JSON (${(error as Error).message}); re-run npm run synth`);
     }
-    stacks.set(name, { config: withoutMetadata(config), backend: backendOf(config) });
+    stacks.set(name, { config: withoutMetadata(config), backend: backendOf(config), state: stateObjectOf(config) });
   }
   return stacks;
 }
@@ -80,6 +83,19 @@ function backendOf(config: unknown): string {
   return names[0] ?? 'local';
 }
 
+/**
+ * The state object of the default workspace of a `gcs` backend: Terraform's
+ * GCS backend writes `<prefix>/<workspace>.tfstate`. CI checks whether it
+ * exists: a stack never applied has none, and the read-only planner cannot
+ * create it (docs/DELIVERY.md, "A stack's first plan").
+ */
+export function stateObjectOf(config: unknown): string {
+  const gcs = (config as { terraform?: { backend?: { gcs?: { bucket?: unknown; prefix?: unknown } } } })?.terraform?.backend?.gcs;
+  if (!gcs || typeof gcs.bucket !== 'string' || gcs.bucket === '') return '';
+  const prefix = typeof gcs.prefix === 'string' ? gcs.prefix.replace(/^\/+|\/+$/g, '') : '';
+  return `gs://${gcs.bucket}/${prefix ? `${prefix}/` : ''}default.tfstate`;
+}
+
 /** Stable order: platform first (it is applied first), then by name. */
 export function compareStackNames(a: string, b: string): number {
   if (a === b) return 0;
@@ -95,11 +111,11 @@ export function changedStacks(baseDir: string, headDir: string): ChangedStack[] 
   const changes: ChangedStack[] = [];
   for (const [name, stack] of head) {
     const before = base.get(name);
-    if (!before) changes.push({ name, change: 'added', backend: stack.backend });
-    else if (JSON.stringify(before.config) !== JSON.stringify(stack.config)) changes.push({ name, change: 'changed', backend: stack.backend });
+    if (!before) changes.push({ name, change: 'added', backend: stack.backend, state: stack.state });
+    else if (JSON.stringify(before.config) !== JSON.stringify(stack.config)) changes.push({ name, change: 'changed', backend: stack.backend, state: stack.state });
   }
   for (const [name, stack] of base) {
-    if (!head.has(name)) changes.push({ name, change: 'removed', backend: stack.backend });
+    if (!head.has(name)) changes.push({ name, change: 'removed', backend: stack.backend, state: stack.state });
   }
   return changes.sort((a, b) => compareStackNames(a.name, b.name));
 }
@@ -119,6 +135,14 @@ export interface MatrixEntry {
   readonly environment: string;
   /** Removed from the catalog: planned as a destroy, from the base output. */
   readonly removed: boolean;
+  /**
+   * New compared with the base: its state object may not exist yet, so the
+   * plan job checks `state` and, when it is missing, plans against empty
+   * local state (the read-only planner cannot create the object).
+   */
+  readonly added: boolean;
+  /** The stack's state object (`gs://...`), '' when the backend is not gcs. */
+  readonly state: string;
 }
 
 /**
@@ -140,24 +164,93 @@ export interface GithubOutputs {
   readonly platform: string;
   /** JSON list of MatrixEntry for the platform (zero or one entry). */
   readonly platform_matrix: string;
-  /** JSON list of MatrixEntry for every other stack. */
+  /** JSON list of MatrixEntry for every other stack that still exists (applied after the platform). */
   readonly services_matrix: string;
+  /**
+   * JSON list of MatrixEntry for the service stacks removed from the catalog:
+   * destroyed before the platform is applied, while everything they use on
+   * the platform (cluster, network, grants) still exists.
+   */
+  readonly removed_matrix: string;
   /** JSON list of MatrixEntry for every stack CI plans, platform first. */
   readonly matrix: string;
   /** JSON list of changed stacks with local state (reported, not planned). */
   readonly local: string;
+  /** JSON list of Shard: every stack of `matrix` in at most `maxJobs` jobs (GitHub's matrix limit). */
+  readonly shards: string;
+  /** `services_matrix` as shards (one environment per shard: the apply job runs in it). */
+  readonly services_shards: string;
+  /** `removed_matrix` as shards. */
+  readonly removed_shards: string;
 }
 
-export function githubOutputs(changes: readonly ChangedStack[], environments: readonly string[]): GithubOutputs {
+export function githubOutputs(changes: readonly ChangedStack[], environments: readonly string[], maxJobs = GITHUB_MATRIX_LIMIT): GithubOutputs {
   const planned = changes.filter(isPlannedInCi);
-  const entry = (c: ChangedStack): MatrixEntry => ({ stack: c.name, environment: githubEnvironment(c.name, environments), removed: c.change === 'removed' });
+  const entry = (c: ChangedStack): MatrixEntry => ({
+    stack: c.name,
+    environment: githubEnvironment(c.name, environments),
+    removed: c.change === 'removed',
+    added: c.change === 'added',
+    state: c.state,
+  });
   const platform = planned.filter((c) => c.name === 'platform');
+  const matrix = planned.map(entry);
+  const services = planned.filter((c) => c.name !== 'platform' && c.change !== 'removed').map(entry);
+  const removed = planned.filter((c) => c.name !== 'platform' && c.change === 'removed').map(entry);
   return {
     stacks: JSON.stringify(planned.map((c) => c.name)),
     platform: String(platform.length > 0),
     platform_matrix: JSON.stringify(platform.map(entry)),
-    services_matrix: JSON.stringify(planned.filter((c) => c.name !== 'platform').map(entry)),
-    matrix: JSON.stringify(planned.map(entry)),
+    services_matrix: JSON.stringify(services),
+    removed_matrix: JSON.stringify(removed),
+    services_shards: JSON.stringify(shardMatrix(services, maxJobs)),
+    removed_shards: JSON.stringify(shardMatrix(removed, maxJobs)),
+    matrix: JSON.stringify(matrix),
     local: JSON.stringify(changes.filter((c) => !isPlannedInCi(c)).map((c) => c.name)),
+    shards: JSON.stringify(shardMatrix(matrix, maxJobs)),
   };
+}
+
+/** GitHub runs at most this many jobs from one matrix. */
+export const GITHUB_MATRIX_LIMIT = 256;
+
+export interface Shard {
+  /** The job name suffix: the stack itself when the shard has one, else `<i>-of-<n>`. */
+  readonly name: string;
+  /** Every stack of a shard shares it: the apply job's environment gates its credentials. */
+  readonly environment: string;
+  /** Planned in this order, one after the other, by one job. */
+  readonly stacks: readonly MatrixEntry[];
+  /** Some stack of the shard is removed: the job needs the base output. */
+  readonly removed: boolean;
+}
+
+/**
+ * Groups matrix entries into at most `maxJobs` shards, never mixing two GitHub
+ * environments in one shard. Environments come in the order of their first
+ * stack and stacks keep their order inside an environment, so platform (first)
+ * stays first. Up to `maxJobs` entries, every shard holds one stack, so a
+ * workflow treats both cases alike.
+ */
+export function shardMatrix(entries: readonly MatrixEntry[], maxJobs = GITHUB_MATRIX_LIMIT): Shard[] {
+  if (!Number.isInteger(maxJobs) || maxJobs < 1) throw new RangeError(`maxJobs must be a positive integer, got ${maxJobs}`);
+  const byEnvironment = new Map<string, MatrixEntry[]>();
+  for (const entry of entries) {
+    const run = byEnvironment.get(entry.environment);
+    if (run) run.push(entry);
+    else byEnvironment.set(entry.environment, [entry]);
+  }
+  const runs = [...byEnvironment.values()];
+  if (runs.length > maxJobs) throw new RangeError(`${runs.length} environments cannot share ${maxJobs} jobs: a shard holds stacks of one environment`);
+  // The smallest shard size whose shard count fits.
+  let size = 1;
+  const count = (s: number) => runs.reduce((sum, run) => sum + Math.ceil(run.length / s), 0);
+  while (count(size) > maxJobs) size++;
+  const groups = runs.flatMap((run) => Array.from({ length: Math.ceil(run.length / size) }, (_, i) => run.slice(i * size, (i + 1) * size)));
+  return groups.map((stacks, i) => ({
+    name: stacks.length === 1 ? stacks[0].stack : `${i + 1}-of-${groups.length}`,
+    environment: stacks[0].environment,
+    stacks,
+    removed: stacks.some((e) => e.removed),
+  }));
 }

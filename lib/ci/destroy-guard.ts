@@ -17,6 +17,18 @@ export const PROTECTED_TYPES: Readonly<Record<string, string>> = {
   google_dns_managed_zone: 'DNS zone',
   google_storage_bucket: 'bucket',
   google_bigquery_dataset: 'BigQuery dataset',
+  // A namespace takes every workload, secret and volume claim in it along.
+  kubernetes_namespace_v1: 'Kubernetes namespace',
+  // A destroyed key (ring) makes everything encrypted with it unreadable.
+  google_kms_crypto_key: 'KMS key',
+  google_kms_key_ring: 'KMS key ring',
+  // The network layer every service runs on.
+  google_compute_network: 'VPC network',
+  google_compute_subnetwork: 'subnetwork',
+  google_service_networking_connection: 'private services connection',
+  google_compute_shared_vpc_host_project: 'Shared VPC host project',
+  // Workload identities: a new account has a new unique id, so existing IAM bindings stop matching.
+  google_service_account: 'service account',
 };
 
 export interface ProtectedDestroy {

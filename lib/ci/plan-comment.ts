@@ -2,7 +2,7 @@
 // addresses, a collapsed attribute-level plan, and the digest the apply job
 // checks. Kept under GitHub's comment limit; sensitive values never appear.
 import { changedOutputs, countEffects, plannedChanges, type Effect, type Plan, type PlannedChange } from './plan-json';
-import { flatten, maskValue, pathToString } from './plan-values';
+import { attributeDiff, pathToString } from './plan-values';
 import { commentMarker, digestMarker, planDigest } from './plan-digest';
 import { ALLOW_DESTROY_LABEL, protectedDestroys } from './destroy-guard';
 
@@ -15,15 +15,28 @@ export interface CommentOptions {
   readonly maxChars?: number;
   /** Where the untruncated plan can be read, named in the truncation note. @default "the plan job's log" */
   readonly fullPlanLocation?: string;
+  /** The commit that was planned (shown short), so a reviewer knows which push the plan is of. */
+  readonly commit?: string;
+  /** The workflow run that planned it. */
+  readonly runUrl?: string;
+}
+
+/** Protected deletions listed by name in the caution block; the rest are counted. */
+export const CAUTION_LIST_LIMIT = 50;
+/** Changed outputs listed by name; the rest are counted. */
+export const OUTPUT_LIST_LIMIT = 50;
+
+/** The first `limit` items, then "…and N more" when some are left out. */
+function capped(items: readonly string[], limit: number, more: (n: number) => string): string[] {
+  return items.length <= limit ? [...items] : [...items.slice(0, limit), more(items.length - limit)];
 }
 
 const SIGN: Record<Effect, string> = { create: '+', update: '!', replace: '!', delete: '-', forget: '-' };
 
 /** One line per attribute that the change sets, changes or removes. */
 export function attributeLines(change: PlannedChange): string[] {
-  const { before, after, after_unknown, before_sensitive, after_sensitive, replace_paths } = change.resource.change;
-  const old = flatten(maskValue(before ?? null, before_sensitive));
-  const next = flatten(maskValue(after ?? null, after_sensitive, after_unknown));
+  const { replace_paths } = change.resource.change;
+  const { old, next, changed } = attributeDiff(change.resource.change);
   const forcing = new Set((replace_paths ?? []).map(pathToString));
   const note = (path: string) => ([...forcing].some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`)) ? '  # forces replacement' : '');
   switch (change.effect) {
@@ -33,10 +46,7 @@ export function attributeLines(change: PlannedChange): string[] {
     case 'forget':
       return [...old].map(([path, value]) => `-   ${path} = ${value}`);
     default: {
-      const paths = [...new Set([...old.keys(), ...next.keys()])].sort();
-      return paths
-        .filter((path) => old.get(path) !== next.get(path))
-        .map((path) => `!   ${path}: ${old.get(path) ?? 'null'} -> ${next.get(path) ?? 'null'}${note(path)}`);
+      return changed.map((path) => `!   ${path}: ${old.get(path) ?? 'null'} -> ${next.get(path) ?? 'null'}${note(path)}`);
     }
   }
 }
@@ -78,22 +88,33 @@ export function renderPlanComment(plan: Plan, options: CommentOptions): string {
   const outputs = changedOutputs(plan);
   const destroys = protectedDestroys(plan);
 
-  const head: string[] = [commentMarker(stack), `### Terraform plan: \`${stack}\``, ''];
-  if (changes.length === 0 && outputs.length === 0) {
-    head.push('**No changes.** The infrastructure matches the configuration.');
-  } else {
-    head.push(`**${summaryLine(counts)}**`);
-  }
-  if (destroys.length > 0) {
-    head.push(
-      '',
-      '> [!CAUTION]',
-      `> This plan deletes or replaces ${destroys.length} protected resource${destroys.length === 1 ? '' : 's'} (a replacement is a new, empty resource):`,
-      ...destroys.map((d) => `> - \`${d.address}\` (${d.kind}): **${d.effect}**`),
-      `>`,
-      `> The plan check fails until the pull request has the \`${ALLOW_DESTROY_LABEL}\` label.`,
-    );
-  }
+  // cautionShown: how many protected deletions are named (all parts count
+  // towards the limit: the list is cut further if nothing else is left to cut).
+  const headLines = (cautionShown: number): string[] => {
+    const head: string[] = [commentMarker(stack), `### Terraform plan: \`${stack}\``, ''];
+    const source = [options.commit ? `commit \`${options.commit.slice(0, 7)}\`` : '', options.runUrl ? `[workflow run](${options.runUrl})` : ''].filter(Boolean);
+    if (source.length > 0) head.push(`<sub>Planned from ${source.join(', ')}</sub>`, '');
+    if (changes.length === 0 && outputs.length === 0) {
+      head.push('**No changes.** The infrastructure matches the configuration.');
+    } else {
+      head.push(`**${summaryLine(counts)}**`);
+    }
+    if (destroys.length > 0) {
+      head.push(
+        '',
+        '> [!CAUTION]',
+        `> This plan deletes or replaces ${destroys.length} protected resource${destroys.length === 1 ? '' : 's'} (a replacement is a new, empty resource):`,
+        ...capped(
+          destroys.map((d) => `> - \`${d.address}\` (${d.kind}): **${d.effect}**`),
+          cautionShown,
+          (n) => `> - …and ${n} more protected resource${n === 1 ? '' : 's'}; the destroy guard in the plan job's log names them all`,
+        ),
+        `>`,
+        `> The plan check fails until the pull request has the \`${ALLOW_DESTROY_LABEL}\` label.`,
+      );
+    }
+    return head;
+  };
   const tail = [
     '',
     `Plan digest: \`${digest}\` (the apply job applies only a plan with this digest)`,
@@ -102,12 +123,17 @@ export function renderPlanComment(plan: Plan, options: CommentOptions): string {
   ];
 
   const rows = changes.map((c) => `| ${c.effect} | \`${cell(c.resource.address)}\` |`);
-  const outputLine = outputs.length > 0 ? [``, `Outputs changing: ${outputs.map((o) => `\`${o}\``).join(', ')}`] : [];
+  const outputNames = capped(
+    outputs.map((o) => `\`${o}\``),
+    OUTPUT_LIST_LIMIT,
+    (n) => `and ${n} more`,
+  );
+  const outputLine = outputs.length > 0 ? [``, `Outputs changing: ${outputNames.join(', ')}`] : [];
   const fullPlan = renderFullPlan(changes);
   const location = options.fullPlanLocation ?? "the plan job's log";
 
-  const assemble = (shownRows: number, planText: string | undefined): string => {
-    const parts = [...head];
+  const assemble = (shownRows: number, planText: string | undefined, cautionShown = CAUTION_LIST_LIMIT): string => {
+    const parts = headLines(cautionShown);
     if (changes.length > 0) {
       parts.push('', '| Action | Address |', '| --- | --- |', ...rows.slice(0, shownRows));
       if (shownRows < rows.length) parts.push('', `_…and ${rows.length - shownRows} more changed resources; truncated to fit GitHub's comment limit, see ${location}._`);
@@ -150,6 +176,11 @@ export function renderPlanComment(plan: Plan, options: CommentOptions): string {
     const average = Math.max(1, Math.ceil((assemble(shown, undefined).length - assemble(0, undefined).length) / shown));
     shown = Math.max(0, shown - Math.ceil((text.length - maxChars) / average) - 1);
     text = assemble(shown, undefined);
+  }
+  // Only very long addresses get here: name fewer protected deletions.
+  for (let caution = CAUTION_LIST_LIMIT; text.length > maxChars && caution > 0; ) {
+    caution = Math.floor(caution / 2);
+    text = assemble(0, undefined, caution);
   }
   return text;
 }

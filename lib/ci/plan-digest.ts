@@ -4,26 +4,30 @@
 // provider changed between review and merge).
 import { createHash } from 'node:crypto';
 import { plannedChanges, type Plan } from './plan-json';
-import { canonicalJson, maskValue } from './plan-values';
+import { attributeDiff, canonicalJson } from './plan-values';
 
 export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 /**
- * sha256 over every managed resource change (address, actions, before and
- * after values, replacement paths), in address order. Values are masked as in
- * the comment, so the digest covers what a reviewer could see; plan metadata
- * (timestamps, Terraform version) is left out, so re-planning the same change
- * gives the same digest.
+ * sha256 over what the plan comment shows of each managed resource change, in
+ * address order: address, actions, replacement paths, and the planned value of
+ * every attribute path the change sets (a create: all of them; an update or a
+ * replacement: those whose value changes; a delete: none, the resource goes).
+ * Values are masked as in the comment. Left out: plan metadata (timestamps,
+ * Terraform version) and attributes equal before and after, so a computed
+ * field that moves on its own (a GKE master_version, an etag) between review
+ * and merge does not change the digest, while any change to what is applied does.
  */
 export function planDigest(plan: Plan): string {
-  const changes = plannedChanges(plan).map(({ resource }) => {
-    const { actions, before, after, after_unknown, before_sensitive, after_sensitive, replace_paths } = resource.change;
+  const changes = plannedChanges(plan).map(({ resource, effect }) => {
+    const { actions, replace_paths } = resource.change;
+    const { next, changed } = attributeDiff(resource.change);
+    const paths = effect === 'create' ? [...next.keys()].sort() : effect === 'delete' || effect === 'forget' ? [] : changed;
     return {
       address: resource.address,
       actions,
-      before: maskValue(before ?? null, before_sensitive),
-      after: maskValue(after ?? null, after_sensitive, after_unknown),
       replace_paths: replace_paths ?? [],
+      planned: paths.map((path) => [path, next.get(path) ?? null]),
     };
   });
   return `sha256:${createHash('sha256').update(canonicalJson(changes)).digest('hex')}`;

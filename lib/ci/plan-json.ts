@@ -66,7 +66,9 @@ export function effectOf(actions: readonly Action[]): Effect | undefined {
     case 'create,delete':
       return 'replace';
     default:
-      throw new PlanError(`unknown action combination [${actions.join(', ')}]`);
+      throw new PlanError(
+        `unknown action combination [${actions.join(', ')}]; known: one of ${ACTIONS.join(', ')}, or a replacement [delete, create] / [create, delete] (a newer Terraform? check its JSON plan format)`,
+      );
   }
 }
 

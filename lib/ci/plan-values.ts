@@ -73,3 +73,24 @@ export function flatten(value: unknown, path = '', out = new Map<string, string>
 export function pathToString(path: readonly (string | number)[]): string {
   return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${part}`)).join('');
 }
+
+/** What a reviewer sees of one resource change: its leaves before and after, masked. */
+export interface AttributeDiff {
+  readonly old: Map<string, string>;
+  readonly next: Map<string, string>;
+  /** Sorted paths whose shown value differs between before and after. */
+  readonly changed: readonly string[];
+}
+
+export function attributeDiff(change: {
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly after_unknown?: unknown;
+  readonly before_sensitive?: unknown;
+  readonly after_sensitive?: unknown;
+}): AttributeDiff {
+  const old = flatten(maskValue(change.before ?? null, change.before_sensitive));
+  const next = flatten(maskValue(change.after ?? null, change.after_sensitive, change.after_unknown));
+  const changed = [...new Set([...old.keys(), ...next.keys()])].sort().filter((path) => old.get(path) !== next.get(path));
+  return { old, next, changed };
+}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatalogError, loadCatalog, PLATFORM_FILE, SERVICES_DIR, type Catalog } from '../catalog/load';
 import type { ServiceEnvironment } from '../catalog/resolve';
-import { CODEOWNERS_FILE, codeownersLine, readCodeowners, renderCodeowners } from '../codeowners';
+import { CODEOWNERS_FILE, codeownersLine, codeownersOwner, readCodeowners, renderCodeowners } from '../codeowners';
 import { renderServiceYaml } from './render';
 import type { CatalogContext, NewServiceRequest } from './validate';
 
@@ -25,6 +25,8 @@ export interface NewServicePlan {
   readonly codeownersLine: string;
   /** The existing CODEOWNERS did not match the catalog: regenerating changes other lines too. */
   readonly codeownersWasStale: boolean;
+  /** What must exist on GitHub for the line to take effect (a reviewer GitHub cannot resolve is ignored). */
+  readonly codeownersPrerequisite: string;
   /** One per environment, in platform.yaml order. */
   readonly environments: readonly ServiceEnvironment[];
 }
@@ -47,15 +49,19 @@ export function planNewService(request: NewServiceRequest, context: CatalogConte
   } catch (error) {
     return { problems: [`${CODEOWNERS_FILE}: cannot be read (${(error as Error).message}); it must be a text file, or absent to start from the default header`] };
   }
-  const codeowners = renderCodeowners(before, catalog.services);
-  const line = codeownersLine(service);
+  const { github } = catalog.platform;
+  const codeowners = renderCodeowners(before, catalog.services, github);
+  const line = codeownersLine(service, github);
   return {
     problems: [],
     plan: {
       serviceFile: { path: file, content },
       codeowners: { path: CODEOWNERS_FILE, content: codeowners, before },
       codeownersLine: line,
-      codeownersWasStale: before !== undefined && renderCodeowners(before, catalog.services.filter((s) => s !== service)) !== before,
+      codeownersPrerequisite: github
+        ? `the GitHub team ${codeownersOwner(service, github)} (slug "${service.team}") must exist with write access to ${github.repository}; GitHub ignores owners it cannot resolve`
+        : `${service.ownerGroup} must be the email of a GitHub user account (GitHub cannot resolve a group's email); set github.repository in platform.yaml to use GitHub teams`,
+      codeownersWasStale: before !== undefined && renderCodeowners(before, catalog.services.filter((s) => s !== service), github) !== before,
       environments: service.environments,
     },
   };

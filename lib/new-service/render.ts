@@ -6,6 +6,7 @@ import type { Platform } from '../catalog/schema';
 import { DEFAULTS } from '../catalog/resolve';
 import { serviceStackName } from '../catalog/names';
 import type { NewServiceRequest } from './validate';
+import { codeownersOwner } from '../codeowners';
 
 export function renderServiceYaml(request: NewServiceRequest, platform: Platform): string {
   const { name } = request;
@@ -15,11 +16,7 @@ export function renderServiceYaml(request: NewServiceRequest, platform: Platform
     `# ${name}: created by \`npm run new-service\`; edit freely. Schema and defaults:`,
     `# lib/catalog/schema.ts (serviceSchema). Stacks: ${stacks}.`,
     '',
-    '# The owning team: labels every resource of the service.',
-    `team: ${request.team}`,
-    '# The team\'s Google group: edit rights in the namespace, the teamRoles below,',
-    '# and review of this file (.github/CODEOWNERS).',
-    `ownerGroup: ${request.ownerGroup}`,
+    ...ownerComments(request, platform),
     '# Where the pods run: standard (n1-standard) or highmem (n1-highmem, for memory-hungry work).',
     `nodePool: ${request.nodePool}`,
     '# APIs to enable besides the baseline, e.g. [pubsub.googleapis.com].',
@@ -69,4 +66,30 @@ export function renderServiceYaml(request: NewServiceRequest, platform: Platform
     ...request.environments.map((env) => `  ${env}: {}`),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * team and ownerGroup with their comments. Who reviews the file depends on
+ * platform.yaml: the GitHub team named like `team` when it names the
+ * repository, else the group's email (lib/codeowners.ts).
+ */
+function ownerComments(request: NewServiceRequest, platform: Platform): string[] {
+  const team = `team: ${request.team}`;
+  const group = `ownerGroup: ${request.ownerGroup}`;
+  if (!platform.github) {
+    return [
+      '# The owning team: labels every resource of the service.',
+      team,
+      "# The team's Google group: edit rights in the namespace, the teamRoles below,",
+      '# and review of this file (.github/CODEOWNERS).',
+      group,
+    ];
+  }
+  return [
+    '# The owning team: labels every resource of the service, and its GitHub team',
+    `# ${codeownersOwner(request, platform.github)} reviews changes to this file (.github/CODEOWNERS).`,
+    team,
+    "# The team's Google group: edit rights in the namespace and the teamRoles below.",
+    group,
+  ];
 }

@@ -89,6 +89,7 @@ function describeDryRun(plan: NewServicePlan): string {
     indent(plan.serviceFile.content),
     `${plan.codeowners.path} ${plan.codeowners.before === undefined ? '(new file) ' : ''}gets the line:`,
     `  ${plan.codeownersLine}`,
+    `  (${plan.codeownersPrerequisite})`,
     ...staleNote(plan),
     '',
     'Stacks and main resources that would be created:',
@@ -107,7 +108,8 @@ function describeDone(plan: NewServicePlan): string {
     'Next steps:',
     `  1. Review ${plan.serviceFile.path} (each field is explained in it); \`npm run synth\` checks it locally.`,
     `  2. These stacks will appear: ${stacks.join(', ')}`,
-    '  3. Open a pull request; the plan is posted on it; merging applies it.',
+    `  3. Code review: ${plan.codeownersPrerequisite}.`,
+    '  4. Open a pull request; the plan is posted on it; merging applies it.',
     '',
   ].join('\n');
 }

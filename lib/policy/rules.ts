@@ -48,6 +48,27 @@ export const IMPERSONATION_ROLES = [
   'roles/iam.workloadIdentityUser',
 ];
 const HIERARCHY_IAM = /^google_(project|folder|organization)_iam_(member|binding)$/;
+/**
+ * Permissions that act as another service account, mint it a credential, or
+ * grant oneself either. In a custom role granted on a project or organization
+ * they reach every service account there; grant roles/iam.serviceAccountTokenCreator
+ * on the one account instead. iam.serviceAccounts.setIamPolicy and the
+ * folder/organization setIamPolicy are here because they grant the rest.
+ */
+export const IMPERSONATION_PERMISSIONS = [
+  'iam.serviceAccounts.actAs',
+  'iam.serviceAccounts.getAccessToken',
+  'iam.serviceAccounts.getOpenIdToken',
+  'iam.serviceAccounts.implicitDelegation',
+  'iam.serviceAccounts.signBlob',
+  'iam.serviceAccounts.signJwt',
+  'iam.serviceAccounts.setIamPolicy',
+  'iam.serviceAccountKeys.create',
+  'resourcemanager.projects.setIamPolicy',
+  'resourcemanager.folders.setIamPolicy',
+  'resourcemanager.organizations.setIamPolicy',
+];
+const CUSTOM_ROLE = /^google_(project|organization)_iam_custom_role$/;
 
 /** Reads `a.b.c` from resolved JSON; single nested blocks are objects, repeated ones arrays (first item). */
 export function attribute(config: unknown, path: string): unknown {
@@ -113,6 +134,23 @@ export const RULES: readonly PolicyRule[] = [
       const role = resource.config.role;
       if (!HIERARCHY_IAM.test(resource.type) || typeof role !== 'string' || !IMPERSONATION_ROLES.includes(role)) return [];
       return iamMembers(resource).map((member) => `${role} is granted to ${member} on the whole ${resource.type.split('_')[1]}`);
+    },
+  },
+  {
+    id: 'custom-role-no-impersonation-permissions',
+    description: `Project and organization custom roles hold no permission that impersonates service accounts or grants IAM (${IMPERSONATION_PERMISSIONS.join(', ')}).`,
+    fix: 'remove the permission; a workload that signs as or acts as a service account gets roles/iam.serviceAccountTokenCreator or roles/iam.serviceAccountUser on that one account (google_service_account_iam_member)',
+    check: (resource) => {
+      const permissions = resource.config.permissions;
+      if (!CUSTOM_ROLE.test(resource.type) || !Array.isArray(permissions)) return [];
+      // An organization's custom role can be granted on any of its folders and projects too.
+      const scope = resource.type === 'google_project_iam_custom_role' ? 'project' : 'organization, folder or project';
+      return permissions
+        .filter((permission): permission is string => typeof permission === 'string' && IMPERSONATION_PERMISSIONS.includes(permission))
+        .map((permission) => {
+          const effect = permission.endsWith('.setIamPolicy') ? 'lets the holder grant itself any role' : 'acts as every service account';
+          return `custom role ${JSON.stringify(resource.config.role_id ?? null)} includes ${permission}, which ${effect} in the ${scope} where the role is granted`;
+        });
     },
   },
   {

@@ -1,4 +1,5 @@
 import { CatalogError, loadCatalog } from '../../lib/catalog/load';
+import { IAM_CONTROL_ROLES } from '../../lib/catalog/resolve';
 import { exampleCatalog, tempCatalog } from '../helpers';
 
 /** The problems loadCatalog reports for a catalog with `files` changed. */
@@ -73,6 +74,11 @@ describe('a service that lists only some environments', () => {
 describe('bad catalogs', () => {
   it.each([
     ['a wrong type', { 'services/payment.yaml': `${PAYMENT}    tier: 42\n` }, 'services/payment.yaml: databases.cloudsql.tier: expected a string like db-custom-2-7680, got 42'],
+    ['a tier that is not a Cloud SQL tier', { 'services/payment.yaml': `${PAYMENT}    tier: x\n` }, 'services/payment.yaml: databases.cloudsql.tier: expected a Cloud SQL tier like db-custom-2-7680 (db-custom-<vCPUs>-<MB>, db-f1-micro, db-g1-small, db-n1-standard-<n>, db-n1-highmem-<n>), got "x"'],
+    ['an Enterprise Plus tier', { 'services/payment.yaml': `${PAYMENT}    tier: db-perf-optimized-N-2\n` }, 'databases.cloudsql.tier: expected a Cloud SQL tier like db-custom-2-7680 (db-custom-<vCPUs>-<MB>, db-f1-micro, db-g1-small, db-n1-standard-<n>, db-n1-highmem-<n>), got "db-perf-optimized-N-2"; db-perf-optimized-* tiers need the Enterprise Plus edition'],
+    ['a multi-region Spanner config', { 'services/payment.yaml': 'team: payments\nownerGroup: payments@example.com\ndatabases:\n  spanner:\n    config: nam3\n' }, 'services/payment.yaml: databases.spanner.config: expected a regional instance config like regional-asia-northeast1, got "nam3"; multi-region configs are not supported yet because each replica region needs its own encryption key'],
+    ['a multi-region Spanner config with a regional- look', { 'services/payment.yaml': 'team: payments\nownerGroup: payments@example.com\ndatabases:\n  spanner:\n    config: regional-eur6\n' }, 'databases.spanner.config: expected a regional instance config like regional-asia-northeast1, got "regional-eur6"'],
+    ['a Spanner config of the wrong type', { 'services/payment.yaml': 'team: payments\nownerGroup: payments@example.com\ndatabases:\n  spanner:\n    config: 3\n' }, 'databases.spanner.config: expected a regional instance config like regional-asia-northeast1, got 3'],
     ['an unknown key, with a suggestion', { 'services/payment.yaml': `${PAYMENT}    teir: db-custom-1-3840\n` }, 'services/payment.yaml: databases.cloudsql: unknown key "teir"; did you mean "tier"?'],
     ['an unknown top-level key', { 'services/payment.yaml': `${PAYMENT}owner: me\n` }, 'services/payment.yaml: (top level): unknown key "owner"; allowed keys:'],
     ['a missing team', { 'services/payment.yaml': 'ownerGroup: payments@example.com\n' }, 'services/payment.yaml: team: required: a team name like payments'],
@@ -93,6 +99,8 @@ describe('bad catalogs', () => {
     ['a duplicate database', { 'services/payment.yaml': `${PAYMENT}    databases: [orders, orders]\n` }, '"orders" is listed twice'],
     ['an override for an unknown environment', { 'services/payment.yaml': `${PAYMENT}environments:\n  staging: {}\n` }, 'services/payment.yaml: environments.staging: unknown environment; platform.yaml defines development, production'],
     ['a basic role for the team', { 'services/payment.yaml': `${PAYMENT}teamRoles: [roles/editor]\n` }, 'services/payment.yaml: teamRoles: roles/editor is a basic role'],
+    ['a role that changes IAM', { 'services/payment.yaml': `${PAYMENT}teamRoles: [roles/resourcemanager.projectIamAdmin]\n` }, 'services/payment.yaml: teamRoles: roles/resourcemanager.projectIamAdmin lets the team change IAM or act as another service account, so it is not granted to teams; IAM changes go through the catalog'],
+    ['an impersonation role set in an override', { 'services/payment.yaml': `${PAYMENT}environments:\n  production:\n    teamRoles: [roles/pubsub.editor, roles/iam.serviceAccountTokenCreator]\n` }, 'services/payment.yaml: environments.production.teamRoles: roles/iam.serviceAccountTokenCreator lets the team change IAM'],
     ['a bad node pool', { 'services/payment.yaml': `${PAYMENT}nodePool: gpu\n` }, 'services/payment.yaml: nodePool: expected one of standard, highmem, got "gpu"'],
     ['invalid YAML', { 'services/payment.yaml': 'team: [payments\n' }, 'services/payment.yaml:'],
     ['a duplicate YAML key', { 'services/payment.yaml': 'team: a\nteam: b\nownerGroup: a@example.com\n' }, 'not valid YAML: Map keys must be unique'],
@@ -100,6 +108,17 @@ describe('bad catalogs', () => {
   ])('reports %s', (_, files, message) => {
     const problems = problemsOf(files as Record<string, string | null>);
     expect(problems.join('\n')).toContain(message);
+  });
+
+  it.each(IAM_CONTROL_ROLES)('refuses %s as a team role', (role) => {
+    expect(problemsOf({ 'services/payment.yaml': `${PAYMENT}teamRoles: [${role}]\n` })).toEqual([
+      expect.stringMatching(new RegExp(`^services/payment\\.yaml: teamRoles: ${role.replace(/\./g, '\\.')} lets the team change IAM.*IAM changes go through the catalog`)),
+    ]);
+  });
+
+  it('accepts a regional Spanner config in another region', () => {
+    const catalog = loadCatalog(tempCatalog({ 'services/payment.yaml': 'team: payments\nownerGroup: payments@example.com\ndatabases:\n  spanner:\n    config: regional-europe-west1\n' }));
+    expect(catalog.services.find((s) => s.name === 'payment')!.environments[0].spanner?.config).toBe('regional-europe-west1');
   });
 
   it('reports the problems of every file at once', () => {

@@ -1,5 +1,5 @@
 import { Testing, type App } from 'cdktf';
-import { BootstrapStack, APPLY_REF, BOOTSTRAP_STATE_FILE, GITHUB_OIDC_ISSUER, repositoryCondition } from '../../stacks/bootstrap-stack';
+import { BootstrapStack, APPLY_REF, APPLY_WORKFLOW, BOOTSTRAP_STATE_FILE, GITHUB_OIDC_ISSUER, applierWorkflowRef, repositoryCondition } from '../../stacks/bootstrap-stack';
 import { buildStacks, stackNames } from '../../lib/app';
 import { CatalogError, loadCatalog } from '../../lib/catalog/load';
 import { APPLIER_FOLDER_ROLES, APPLIER_PLATFORM_ROLES, PLANNER_ROLES } from '../../lib/iam-roles';
@@ -45,15 +45,27 @@ describe('BootstrapStack', () => {
     });
   });
 
-  it('federates only this repository, through GitHub OIDC', () => {
+  it('federates only this repository of this owner, through GitHub OIDC', () => {
     const provider = onlyResource(json, 'google_iam_workload_identity_pool_provider');
-    expect(provider.attribute_condition).toBe(`assertion.repository == "${REPOSITORY}"`);
+    expect(provider.attribute_condition).toBe(`assertion.repository == "${REPOSITORY}" && assertion.repository_owner == "${REPOSITORY.split('/')[0]}"`);
     expect(provider.oidc).toEqual({ issuer_uri: GITHUB_OIDC_ISSUER });
-    expect(provider.attribute_mapping).toEqual({ 'google.subject': 'assertion.sub', 'attribute.repository': 'assertion.repository', 'attribute.ref': 'assertion.ref' });
-    expect(repositoryCondition('a/b"c')).toBe('assertion.repository == "a/b\\"c"');
+    expect(repositoryCondition('a/b"c')).toBe('assertion.repository == "a/b\\"c" && assertion.repository_owner == "a"');
   });
 
-  it('lets every workflow of the repository act as the planner, and only runs on main act as the applier', () => {
+  it('maps an applier attribute that is "true" only for apply.yml on main, run from main', () => {
+    const provider = onlyResource(json, 'google_iam_workload_identity_pool_provider');
+    expect(provider.attribute_mapping).toEqual({
+      'google.subject': 'assertion.sub',
+      'attribute.repository': 'assertion.repository',
+      'attribute.ref': 'assertion.ref',
+      'attribute.applier': `(assertion.job_workflow_ref == "${REPOSITORY}/.github/workflows/apply.yml@refs/heads/main" && assertion.ref == "refs/heads/main") ? "true" : "false"`,
+    });
+    expect(applierWorkflowRef('acme/platform')).toBe('acme/platform/.github/workflows/apply.yml@refs/heads/main');
+    // The pinned workflow is the one that exists and applies on pushes to main.
+    expect(readFileSync(join(__dirname, '..', '..', APPLY_WORKFLOW), 'utf8')).toMatch(/^ {2}push:\n {4}branches: \[main\]$/m);
+  });
+
+  it('lets every workflow of the repository act as the planner, and only apply.yml on main act as the applier', () => {
     const federation = resourcesOf(json, 'google_service_account_iam_member');
     expect(federation.PlannerFederation).toMatchObject({
       role: 'roles/iam.workloadIdentityUser',
@@ -61,8 +73,11 @@ describe('BootstrapStack', () => {
     });
     expect(federation.ApplierFederation).toMatchObject({
       role: 'roles/iam.workloadIdentityUser',
-      member: `principalSet://iam.googleapis.com/\${google_iam_workload_identity_pool.GithubPool.name}/attribute.ref/${APPLY_REF}`,
+      member: 'principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.GithubPool.name}/attribute.applier/true',
     });
+    // Nothing else can act as the applier: no binding by branch alone.
+    const applierBindings = Object.values(federation).filter((m) => m.service_account_id === '${google_service_account.Applier.name}');
+    expect(applierBindings.map((m) => m.member)).toEqual([federation.ApplierFederation.member]);
     expect(APPLY_REF).toBe('refs/heads/main');
   });
 

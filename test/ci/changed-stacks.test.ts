@@ -10,6 +10,9 @@ import {
   githubEnvironment,
   githubOutputs,
   readSynthDir,
+  shardMatrix,
+  stateObjectOf,
+  type MatrixEntry,
   withoutMetadata,
 } from '../../lib/ci/changed-stacks';
 import { buildStacks } from '../../lib/app';
@@ -43,17 +46,19 @@ describe('changedStacks on two synth folders (fixtures)', () => {
     expect(changes.find((c) => c.name === 'service-legacy-development')?.backend).toBe('gcs');
   });
 
-  it('writes GitHub outputs: stacks CI plans, platform apart, removed stacks flagged, local stacks reported', () => {
+  it('writes GitHub outputs: stacks CI plans, platform apart, removed stacks apart (destroyed first), local stacks reported', () => {
     const outputs = githubOutputs(changes, ['development', 'production']);
     expect(JSON.parse(outputs.stacks)).toEqual(['service-legacy-development', 'service-orders-development', 'service-payment-development', 'service-payment-production']);
     expect(outputs.platform).toBe('false');
     expect(JSON.parse(outputs.platform_matrix)).toEqual([]);
     expect(JSON.parse(outputs.local)).toEqual(['bootstrap']);
+    expect(JSON.parse(outputs.removed_matrix)).toEqual([
+      { stack: 'service-legacy-development', environment: 'development', removed: true, added: false, state: 'gs://acme-terraform-state/stacks/service-legacy-development/default.tfstate' },
+    ]);
     expect(JSON.parse(outputs.services_matrix)).toEqual([
-      { stack: 'service-legacy-development', environment: 'development', removed: true },
-      { stack: 'service-orders-development', environment: 'development', removed: false },
-      { stack: 'service-payment-development', environment: 'development', removed: false },
-      { stack: 'service-payment-production', environment: 'production', removed: false },
+      { stack: 'service-orders-development', environment: 'development', removed: false, added: true, state: 'gs://acme-terraform-state/stacks/service-orders-development/default.tfstate' },
+      { stack: 'service-payment-development', environment: 'development', removed: false, added: false, state: 'gs://acme-terraform-state/stacks/service-payment-development/default.tfstate' },
+      { stack: 'service-payment-production', environment: 'production', removed: false, added: false, state: 'gs://acme-terraform-state/stacks/service-payment-production/default.tfstate' },
     ]);
     expect(JSON.parse(outputs.matrix)).toHaveLength(4);
   });
@@ -94,6 +99,14 @@ describe('helpers', () => {
     expect(withoutMetadata({ '//': { version: '1' }, a: { '//': 'x', b: [{ '//': 1, c: 2 }] } })).toEqual({ a: { b: [{ c: 2 }] } });
   });
 
+  it('names the state object of a gcs backend (<prefix>/default.tfstate), none for other backends', () => {
+    expect(stateObjectOf({ terraform: { backend: { gcs: { bucket: 'b', prefix: 'stacks/platform' } } } })).toBe('gs://b/stacks/platform/default.tfstate');
+    expect(stateObjectOf({ terraform: { backend: { gcs: { bucket: 'b', prefix: '/stacks/x/' } } } })).toBe('gs://b/stacks/x/default.tfstate');
+    expect(stateObjectOf({ terraform: { backend: { gcs: { bucket: 'b' } } } })).toBe('gs://b/default.tfstate');
+    expect(stateObjectOf({ terraform: { backend: { local: { path: 'x' } } } })).toBe('');
+    expect(stateObjectOf({})).toBe('');
+  });
+
   it('orders platform first, then by name', () => {
     expect(['service-b', 'platform', 'bootstrap', 'service-a'].sort(compareStackNames)).toEqual(['platform', 'bootstrap', 'service-a', 'service-b']);
   });
@@ -104,6 +117,63 @@ describe('helpers', () => {
     expect(githubEnvironment('service-pre-prod', ['prod', 'pre-prod'])).toBe('pre-prod');
     expect(githubEnvironment('platform', ['development', 'production'])).toBe('production');
     expect(githubEnvironment('service-x-staging', ['development', 'production'])).toBe('production');
+  });
+});
+
+describe('shardMatrix', () => {
+  const entry = (stack: string, environment: string): MatrixEntry => ({ stack, environment, removed: false, added: false, state: '' });
+  /** platform, then service-NNN-development and service-NNN-production for `services` services, in changed-stacks order. */
+  const everyStack = (services: number): MatrixEntry[] => [
+    entry('platform', 'production'),
+    ...Array.from({ length: services }, (_, i) => String(i).padStart(3, '0')).flatMap((n) => [entry(`service-${n}-development`, 'development'), entry(`service-${n}-production`, 'production')]),
+  ];
+  const flat = (shards: ReturnType<typeof shardMatrix>) => shards.flatMap((s) => s.stacks.map((e) => e.stack));
+
+  it('keeps one stack per job, named after it, up to the limit', () => {
+    const shards = shardMatrix(everyStack(100));
+    expect(shards).toHaveLength(201);
+    expect(shards.every((s) => s.stacks.length === 1 && s.name === s.stacks[0].stack)).toBe(true);
+    expect(shards[0].name).toBe('platform');
+  });
+
+  it('fits 2 x 300 services + platform in 256 jobs, every stack once, platform first', () => {
+    const stacks = everyStack(300);
+    const shards = shardMatrix(stacks);
+    expect(shards.length).toBeLessThanOrEqual(256);
+    expect(flat(shards).sort()).toEqual(stacks.map((e) => e.stack).sort());
+    expect(shards[0].stacks[0].stack).toBe('platform');
+    expect(shards.map((s) => s.name)).toContain(`1-of-${shards.length}`);
+  });
+
+  it('never mixes environments in one shard (the apply job runs in one)', () => {
+    for (const shard of shardMatrix(everyStack(300), 10)) {
+      expect(new Set(shard.stacks.map((e) => e.environment))).toEqual(new Set([shard.environment]));
+    }
+    expect(shardMatrix(everyStack(300), 10)).toHaveLength(10);
+  });
+
+  it('keeps the order inside an environment', () => {
+    const production = flat(shardMatrix(everyStack(300), 20)).filter((s) => s === 'platform' || s.endsWith('-production'));
+    expect(production).toEqual([...production].sort(compareStackNames));
+    expect(production[0]).toBe('platform');
+  });
+
+  it('refuses a limit below one job, or below the number of environments', () => {
+    expect(() => shardMatrix(everyStack(2), 0)).toThrow(/maxJobs must be a positive integer/);
+    expect(() => shardMatrix(everyStack(2), 1)).toThrow(/2 environments cannot share 1 jobs/);
+  });
+
+  it('is part of the GitHub outputs', () => {
+    const changes = changedStacks(mkdtempSync(join(tmpdir(), 'synth-empty-')), HEAD);
+    const shards = JSON.parse(githubOutputs(changes, ['development', 'production'], 2).shards);
+    expect(shards.map((s: { environment: string }) => s.environment)).toEqual(['production', 'development']);
+    expect(shards[0].stacks[0].stack).toBe('platform');
+  });
+
+  it('flags a shard holding a removed stack (its job needs the base output)', () => {
+    const stacks = [entry('platform', 'production'), { ...entry('service-a-production', 'production'), removed: true }, entry('service-b-production', 'production')];
+    expect(shardMatrix(stacks).map((s) => s.removed)).toEqual([false, true, false]);
+    expect(shardMatrix(stacks, 1).map((s) => s.removed)).toEqual([true]);
   });
 });
 

@@ -35,7 +35,13 @@ describe('changed-stacks', () => {
     expect(code).toBe(0);
     const lines = Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     expect(lines.platform).toBe('false');
-    expect(JSON.parse(lines.services_matrix)).toContainEqual({ stack: 'service-payment-production', environment: 'production', removed: false });
+    expect(JSON.parse(lines.services_matrix)).toContainEqual({
+      stack: 'service-payment-production',
+      environment: 'production',
+      removed: false,
+      added: false,
+      state: 'gs://acme-terraform-state/stacks/service-payment-production/default.tfstate',
+    });
     expect(JSON.parse(lines.local)).toEqual(['bootstrap']);
   });
 
@@ -53,6 +59,19 @@ describe('changed-stacks', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('--base and --head are required');
     expect(stderr).toContain('usage: npm run changed-stacks -- --base <synth-dir> --head <synth-dir>');
+  });
+
+  it('groups the stacks into at most --max-jobs shards, and refuses a bad number', () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'gh-out-')), 'output');
+    writeFileSync(output, '');
+    const empty = mkdtempSync(join(tmpdir(), 'synth-empty-'));
+    expect(run('changed-stacks', ['--base', empty, '--head', join(SYNTH, 'head'), '--github-output', output, '--max-jobs', '2']).code).toBe(0);
+    const shards = JSON.parse(readFileSync(output, 'utf8').split('\n').find((l) => l.startsWith('shards='))!.slice('shards='.length));
+    expect(shards).toHaveLength(2);
+    expect(shards.flatMap((s: { stacks: { stack: string }[] }) => s.stacks.map((e) => e.stack))).toHaveLength(5);
+    const bad = run('changed-stacks', ['--base', empty, '--head', join(SYNTH, 'head'), '--max-jobs', '300']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--max-jobs 300: expected a whole number from 1 to 256 (GitHub's matrix limit)");
   });
 
   it('runs as documented: npm run changed-stacks -- --base <dir> --head <dir>', () => {
@@ -92,10 +111,76 @@ describe('plan-comment', () => {
     expect(run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-digest', 'none']).code).toBe(1);
   });
 
+  it('names the planned commit (short) and the run when given, and nothing of them otherwise', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const url = 'https://github.com/acme/infra/actions/runs/42';
+    const { code, stdout } = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--commit', sha, '--run-url', url]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`<sub>Planned from commit \`0123456\`, [workflow run](${url})</sub>`);
+    expect(stdout).not.toContain(sha);
+    expect(run('plan-comment', ['--stack', 'platform', fixturePath('new-service')]).stdout).not.toContain('Planned from');
+    const bad = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--commit', 'main; rm -rf /']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--commit main; rm -rf /: expected a commit SHA');
+  });
+
+  it('exits 2 with a message, not a stack trace, on unknown actions', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+    const file = join(dir, 'plan.json');
+    const change = (address: string, actions: string[]) => ({ address, mode: 'managed', type: 'google_project', name: 'p', change: { actions } });
+    writeFileSync(file, JSON.stringify({ format_version: '1.2', resource_changes: [change('google_project.a', ['create', 'forget']), change('google_project.b', ['explode'])] }));
+    for (const bin of ['plan-comment', 'destroy-guard']) {
+      const { code, stderr } = run(bin, bin === 'plan-comment' ? ['--stack', 'platform', file] : [file]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`${file} is not a plan this tool understands`);
+      expect(stderr).toContain('(google_project.a).change.actions: unknown action combination [create, forget]; known:');
+      expect(stderr).toContain('(google_project.b).change.actions: unknown action "explode"');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('exits 2 with a message, not a stack trace, on malformed --verify-comments files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'comments-'));
+    const cases: [string, string][] = [
+      ['[not json', 'not a JSON list'],
+      ['[1, 2]', 'expected a JSON list of strings'],
+      ['{"body": "x"}', 'expected one JSON string per line'],
+      ['"ok"\n42\n', ':2: expected one JSON string per line'],
+    ];
+    for (const [text, message] of cases) {
+      const file = join(dir, 'comments.json');
+      writeFileSync(file, text);
+      const { code, stderr } = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-comments', file, '--pull-request', '7']);
+      expect({ text, code }).toEqual({ text, code: 2 });
+      expect(stderr).toContain(message);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('exits 2 naming the file when the plan cannot be read', () => {
     const { code, stderr } = run('plan-comment', ['--stack', 'platform', '/nonexistent/plan.json']);
     expect(code).toBe(2);
     expect(stderr).toContain('/nonexistent/plan.json: file not found');
+  });
+});
+
+describe('drift-report', () => {
+  it('prints the report and exits 1 when a stack of the run has no result, naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'results-'));
+    writeFileSync(join(dir, 'platform.tsv'), 'clean\tplatform: no drift\n');
+    const { code, stdout, stderr } = run('drift-report', ['--stacks', '["platform","service-a-production"]', '--results', dir]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('No result from: `service-a-production`.');
+    expect(stderr).toContain('no result from 1 stack(s): service-a-production');
+  });
+
+  it('exits 0 when every stack is clean, 2 on a bad --stacks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'results-'));
+    writeFileSync(join(dir, 'platform.tsv'), 'clean\tplatform: no drift\n');
+    expect(run('drift-report', ['--stacks', '["platform"]', '--results', dir]).code).toBe(0);
+    const bad = run('drift-report', ['--stacks', 'platform', '--results', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--stacks: not JSON');
   });
 });
 

@@ -50,6 +50,29 @@ describe('protectedDestroys', () => {
   });
 });
 
+describe('the protected types this repository creates', () => {
+  it.each([
+    ['kubernetes_namespace_v1', 'Kubernetes namespace'],
+    ['google_kms_crypto_key', 'KMS key'],
+    ['google_kms_key_ring', 'KMS key ring'],
+    ['google_compute_network', 'VPC network'],
+    ['google_compute_subnetwork', 'subnetwork'],
+    ['google_service_networking_connection', 'private services connection'],
+    ['google_compute_shared_vpc_host_project', 'Shared VPC host project'],
+    ['google_service_account', 'service account'],
+  ])('stops a plan that deletes a %s, naming it a %s', (type, kind) => {
+    const result = guard(planOf(type, ['delete']), 'plan.json', false);
+    expect(result.ok).toBe(false);
+    expect(result.message).toContain(`  - ${type}.x (${kind}): delete`);
+    expect(guard(planOf(type, ['create', 'delete']), 'plan.json', false).ok).toBe(false);
+  });
+
+  it('leaves their IAM members unprotected (a binding is recreated as it was)', () => {
+    expect(guard(planOf('google_service_account_iam_member', ['delete']), 'plan.json', false).ok).toBe(true);
+    expect(guard(planOf('google_kms_crypto_key_iam_member', ['delete', 'create']), 'plan.json', false).ok).toBe(true);
+  });
+});
+
 describe('guard', () => {
   it('fails naming each address, its kind and what happens, and says how to allow it', () => {
     const result = guard(fixture('replace-database'), 'plan.json', false);

@@ -1,4 +1,4 @@
-import { GITHUB_COMMENT_LIMIT, renderPlanComment, oneLineSummary } from '../../lib/ci/plan-comment';
+import { CAUTION_LIST_LIMIT, GITHUB_COMMENT_LIMIT, renderPlanComment, oneLineSummary } from '../../lib/ci/plan-comment';
 import { planDigest } from '../../lib/ci/plan-digest';
 import { parsePlan } from '../../lib/ci/plan-json';
 import { bigPlan, fixture, fixtureText } from './plan-fixtures';
@@ -98,6 +98,37 @@ describe('renderPlanComment under the GitHub comment limit', () => {
     expect(comment).toMatch(/_…and \d+ more changed resources; truncated to fit GitHub's comment limit/);
     expect(comment).toContain('_Full plan omitted');
     expect(comment).toContain(`<!-- plan-digest:${STACK}:${planDigest(plan)} -->`);
+  });
+
+  it('caps the caution list of thousands of protected deletions and counts it in the budget', () => {
+    const resource_changes = Array.from({ length: 3000 }, (_, i) => ({
+      address: `google_storage_bucket.Service_${String(i).padStart(4, '0')}_Data_${'x'.repeat(20)}`,
+      mode: 'managed',
+      type: 'google_storage_bucket',
+      name: `b${i}`,
+      change: { actions: ['delete'], before: { name: `bucket-${i}`, location: 'ASIA-NORTHEAST1' }, after: null },
+    }));
+    const plan = parsePlan(JSON.stringify({ format_version: '1.2', resource_changes }), 'deletes.json');
+    const comment = renderPlanComment(plan, { stack: STACK });
+    expect(comment.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+    expect(comment).toContain('> This plan deletes or replaces 3000 protected resources');
+    expect(comment.split('\n').filter((line) => /^> - `google_storage_bucket\./.test(line))).toHaveLength(CAUTION_LIST_LIMIT);
+    expect(comment).toContain(`> - …and ${3000 - CAUTION_LIST_LIMIT} more protected resources; the destroy guard in the plan job's log names them all`);
+    expect(comment).toContain(`<!-- plan-digest:${STACK}:${planDigest(plan)} -->`);
+  });
+
+  it('names fewer protected deletions when their addresses alone would not fit', () => {
+    const resource_changes = Array.from({ length: 60 }, (_, i) => ({
+      address: `google_storage_bucket.B${i}_${'y'.repeat(400)}`,
+      mode: 'managed',
+      type: 'google_storage_bucket',
+      name: `b${i}`,
+      change: { actions: ['delete'], before: { name: `b-${i}` }, after: null },
+    }));
+    const comment = renderPlanComment(parsePlan(JSON.stringify({ format_version: '1.2', resource_changes }), 'p.json'), { stack: STACK, maxChars: 8000 });
+    expect(comment.length).toBeLessThanOrEqual(8000);
+    expect(comment).toMatch(/> - …and \d+ more protected resources/);
+    expect(comment).toContain('plan-digest:');
   });
 
   it('honours a smaller limit', () => {

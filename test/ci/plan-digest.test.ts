@@ -35,6 +35,30 @@ describe('planDigest', () => {
     expect(planDigest(other)).not.toBe(digest);
   });
 
+  describe('on an update', () => {
+    const update = (before: Record<string, unknown>, after: Record<string, unknown>) =>
+      planDigest(
+        parsePlan(
+          JSON.stringify({
+            format_version: '1.2',
+            resource_changes: [{ address: 'google_container_cluster.Cluster', mode: 'managed', type: 'google_container_cluster', name: 'c', change: { actions: ['update'], before, after } }],
+          }),
+          'update.json',
+        ),
+      );
+    const reviewed = update({ master_version: '1.30.5-gke.100', etag: 'a1', node_count: 3 }, { master_version: '1.30.5-gke.100', etag: 'a1', node_count: 4 });
+
+    it('ignores attributes that are equal before and after, even when they moved on their own since review', () => {
+      // GKE upgraded the master and the etag changed between review and merge: nothing Terraform applies changed.
+      expect(update({ master_version: '1.30.6-gke.200', etag: 'b2', node_count: 3 }, { master_version: '1.30.6-gke.200', etag: 'b2', node_count: 4 })).toBe(reviewed);
+    });
+
+    it('changes when a planned value changes, or another attribute starts changing', () => {
+      expect(update({ master_version: '1.30.5-gke.100', etag: 'a1', node_count: 3 }, { master_version: '1.30.5-gke.100', etag: 'a1', node_count: 5 })).not.toBe(reviewed);
+      expect(update({ master_version: '1.30.5-gke.100', etag: 'a1', node_count: 3 }, { master_version: '1.31.0-gke.1', etag: 'a1', node_count: 4 })).not.toBe(reviewed);
+    });
+  });
+
   it('does not depend on sensitive values (they are never shown for review)', () => {
     const other = edit((raw) => {
       const sql = raw.resource_changes.find((c) => c.address.startsWith('google_sql_database_instance.'));

@@ -41,7 +41,7 @@ describe('the workflows', () => {
     const withIdToken = allJobs.filter(({ job }) => job.permissions?.['id-token'] === 'write').map(({ file, id }) => `${file}:${id}`);
     const authenticating = allJobs.filter(({ job }) => usesGoogleAuth(job)).map(({ file, id }) => `${file}:${id}`);
     expect(withIdToken.sort()).toEqual(authenticating.sort());
-    expect(authenticating.sort()).toEqual(['apply.yml:platform', 'apply.yml:services', 'drift.yml:plan', 'plan.yml:plan']);
+    expect(authenticating.sort()).toEqual(['apply.yml:destroy', 'apply.yml:platform', 'apply.yml:services', 'drift.yml:plan', 'plan.yml:plan']);
   });
 
   it('authenticate with Workload Identity Federation: the planner on pull requests and schedules, the applier only on main', () => {
@@ -64,7 +64,7 @@ describe('the workflows', () => {
 
   it('set up a pinned Terraform with the wrapper off (it breaks terraform show -json)', () => {
     const setups = allJobs.flatMap(({ job }) => (job.steps ?? []).filter((s) => s.uses?.startsWith('hashicorp/setup-terraform@')));
-    expect(setups.length).toBe(4);
+    expect(setups.length).toBe(5);
     for (const step of setups) expect(step.with).toEqual({ terraform_version: expect.stringMatching(/^\d+\.\d+\.\d+$/), terraform_wrapper: false });
   });
 
@@ -79,13 +79,19 @@ describe('the workflows', () => {
     expect(plan.text).toContain('npm run --silent plan-comment -- --stack "$STACK"');
     expect(plan.text).toContain('npm run destroy-guard -- "$CONFIG_DIR/plan.json" --allow-destroy');
     expect(plan.text).toContain("contains(github.event.pull_request.labels.*.name, 'allow-destroy')");
-    expect(plan.text).toMatch(/terraform plan -input=false -lock=false .*-out=tfplan\n\s+terraform show -json tfplan > plan.json/);
+    expect(plan.text).toMatch(/terraform plan -input=false -lock=false .*-out=tfplan &&\n\s+terraform show -json tfplan > plan.json/);
   });
 
-  it('apply the platform before the services, one concurrency group per stack, never cancelled, in the stack environment', () => {
+  it('destroy removed service stacks, then apply the platform, then the services, one concurrency group per stack, never cancelled, in the stack environment', () => {
     const { jobs } = workflows['apply.yml'].yaml;
-    expect(jobs.services.needs).toEqual(['detect', 'platform']);
-    for (const id of ['platform', 'services']) {
+    expect(jobs.destroy.needs).toBe('detect');
+    expect(JSON.stringify(jobs.destroy)).toContain('fromJSON(needs.detect.outputs.removed_matrix)');
+    expect(jobs.platform.needs).toEqual(['detect', 'destroy']);
+    expect(jobs.services.needs).toEqual(['detect', 'destroy', 'platform']);
+    // A failed destroy stops the platform and the services; one skipped (nothing removed) does not.
+    for (const id of ['platform', 'services']) expect(jobs[id].if).toMatch(/contains\(fromJSON\('\["success", "skipped"\]'\), needs\.destroy\.result\)/);
+    expect(jobs.services.if).toMatch(/contains\(fromJSON\('\["success", "skipped"\]'\), needs\.platform\.result\)/);
+    for (const id of ['destroy', 'platform', 'services']) {
       expect(jobs[id].concurrency).toEqual({ group: 'apply-${{ matrix.stack }}', 'cancel-in-progress': false });
       expect(jobs[id].environment).toBe('${{ matrix.environment }}');
       const script = (jobs[id].steps ?? []).map((s) => s.run ?? '').join('\n');
@@ -100,7 +106,60 @@ describe('the workflows', () => {
     expect(Object.keys(drift.yaml.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
     expect(drift.text).toContain('-detailed-exitcode');
     expect(drift.text).toContain('GITHUB_STEP_SUMMARY');
-    expect(drift.yaml.jobs.report.permissions).toEqual({ issues: write });
+    expect(drift.yaml.jobs.report.permissions).toEqual({ contents: read, issues: write });
+  });
+
+  it('drift: plans every stack in shards of at most 256 jobs, records a status whatever fails, and reports missing results', () => {
+    const drift = workflows['drift.yml'];
+    const { list, plan, report } = drift.yaml.jobs;
+    expect((list.steps ?? []).map((s) => s.run ?? '').join('\n')).toContain('--max-jobs 256');
+    expect(JSON.stringify(plan)).toContain('fromJSON(needs.list.outputs.shards)');
+    const script = (plan.steps ?? []).map((s) => s.run ?? '').join('\n');
+    // No `set -e` abort between a failing init and the status line.
+    expect(script.indexOf('set +e')).toBeLessThan(script.indexOf('terraform init'));
+    expect(script).toMatch(/\*\) status=error/);
+    expect(script).toContain('printf \'%s\\t%s\\n\' "$status" "$line" > "results/$stack.tsv"');
+    const upload = (plan.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@')) as Step & { if?: string };
+    expect(upload.if).toBe('${{ !cancelled() }}');
+    const reportScript = (report.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(reportScript).toContain('npm run --silent drift-report -- --stacks "$STACKS" --results results');
+    expect(JSON.stringify(report)).toContain('needs.list.outputs.stacks');
+  });
+
+  it('plan a stack without a state object against empty local state, never granting the planner write access', () => {
+    for (const file of ['plan.yml', 'drift.yml']) {
+      const { text } = workflows[file];
+      expect(text).toContain('gcloud storage ls');
+      expect(text).toContain(`echo '{"terraform":{"backend":{"local":{}}}}' >`);
+      expect(text).toContain('backend_override.tf.json');
+      expect(text).not.toMatch(/terraform (plan|init)[^\n]*-lock=true/);
+    }
+    // Checked for added stacks, before terraform init.
+    const script = (workflows['plan.yml'].yaml.jobs.plan.steps ?? []).map((s) => s.run ?? '').join('\n');
+    const body = script.slice(script.indexOf('plan_stack() {'));
+    expect(body).toMatch(/if \[ "\$ADDED" = true \] && \[ -n "\$STATE" \]; then use_local_state_if_new \|\| return 1; fi/);
+    expect(body.indexOf('use_local_state_if_new')).toBeLessThan(body.indexOf('terraform init'));
+  });
+
+  it('plan: one job per stack up to 256, shards above, every stack planned even when one fails', () => {
+    const plan = workflows['plan.yml'];
+    const { check, plan: job } = plan.yaml.jobs;
+    expect((check.steps ?? []).map((s) => s.run ?? '').join('\n')).toContain('--max-jobs 256');
+    expect(JSON.stringify(job)).toContain('fromJSON(needs.check.outputs.shards)');
+    const script = (job.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(script).toContain('plan_stack || failed+=("$STACK")');
+    expect(script).toMatch(/if \[ "\$\{#failed\[@\]\}" -gt 0 \]; then[\s\S]*exit 1/);
+    // The comments are uploaded even when a stack's plan or destroy guard failed.
+    const upload = (job.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@')) as Step & { if?: string };
+    expect(upload.if).toBe('${{ !cancelled() }}');
+  });
+
+  it('post comments only after a successful check, continuing past a failed post and failing at the end', () => {
+    const { comment } = workflows['plan.yml'].yaml.jobs;
+    expect(comment.if).toContain("needs.check.result == 'success'");
+    const script = (comment.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(script).toMatch(/if post "\$file"; then[\s\S]*failed\+=\("\$file"\)[\s\S]*done\n\s*if \[ "\$\{#failed\[@\]\}" -gt 0 \]; then[\s\S]*exit 1/);
+    expect(workflows['plan.yml'].text).toContain('--commit "$COMMIT" --run-url "$RUN_URL"');
   });
 
   it('pass the project workflow rules', () => {
@@ -113,6 +172,7 @@ describe('the workflows', () => {
 });
 
 const write = 'write';
+const read = 'read';
 
 describe('workflowProblems catches', () => {
   const base = (jobs: string, extra = '') => `name: t\non:\n  push:\n${extra}permissions: {}\njobs:\n${jobs}`;

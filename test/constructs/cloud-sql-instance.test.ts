@@ -70,6 +70,25 @@ describe('CloudSqlInstance', () => {
   });
 
   it('fails if the tier is not a Cloud SQL tier', () => {
-    expect(() => Testing.synthScope((scope) => new CloudSqlInstance(scope, 'CloudSql', { ...props, tier: 'n1-standard-2' }))).toThrow(/is not a Cloud SQL tier/);
+    expect(() => Testing.synthScope((scope) => new CloudSqlInstance(scope, 'CloudSql', { ...props, tier: 'n1-standard-2' }))).toThrow(
+      /tier: expected a Cloud SQL tier like db-custom-2-7680 \(db-custom-<vCPUs>-<MB>, .*\), got "n1-standard-2"/,
+    );
+  });
+
+  it('fails if the tier needs the Enterprise Plus edition, which it does not create', () => {
+    expect(instance.settings.edition).toBe('ENTERPRISE');
+    expect(() => Testing.synthScope((scope) => new CloudSqlInstance(scope, 'CloudSql', { ...props, tier: 'db-perf-optimized-N-2' }))).toThrow(
+      /got "db-perf-optimized-N-2"; db-perf-optimized-\* tiers need the Enterprise Plus edition/,
+    );
+  });
+
+  it('turns on pgAudit with DDL and role logging (PostgreSQL), and IAM login for both engines', () => {
+    const flags = Object.fromEntries((instance.settings.database_flags as { name: string; value: string }[]).map((f) => [f.name, f.value]));
+    expect(flags).toMatchObject({ 'cloudsql.enable_pgaudit': 'on', 'pgaudit.log': 'ddl,role', 'cloudsql.iam_authentication': 'on' });
+    const mysql = onlyResource(
+      synthScopeJson((scope) => new CloudSqlInstance(scope, 'CloudSql', { ...props, engine: 'mysql', version: 'MYSQL_8_0' })),
+      'google_sql_database_instance',
+    );
+    expect(mysql.settings.database_flags).toEqual([{ name: 'cloudsql_iam_authentication', value: 'on' }]);
   });
 });

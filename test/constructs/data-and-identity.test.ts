@@ -55,6 +55,41 @@ describe('BigQueryLogSink', () => {
     expect(grant.member).toMatch(/google_logging_project_sink\..*\.writer_identity/);
   });
 
+  describe('addSourceProject', () => {
+    const filter = 'resource.type="k8s_container" AND resource.labels.namespace_name="recommend-prod"';
+    const routed = synthScopeJson((scope) =>
+      new BigQueryLogSink(scope, 'LogSink', { project: 'p-prod', location: 'asia-northeast1', labels }).addSourceProject('Workloads', {
+        project: 'platform-prod',
+        sinkName: 'recommend-prod-workloads',
+        filter,
+      }),
+    );
+    const sinks = Object.entries(resourcesOf(routed, 'google_logging_project_sink'));
+    const [sourceName, source] = sinks.find(([, sink]) => sink.project === 'platform-prod') ?? [];
+
+    it("adds a filtered sink in the source project into the same dataset, next to the project's own sink", () => {
+      expect(sinks.map(([, sink]) => sink.project).sort()).toEqual(['p-prod', 'platform-prod']);
+      const own = sinks.find(([, sink]) => sink.project === 'p-prod')?.[1];
+      expect(source).toMatchObject({ name: 'recommend-prod-workloads', filter, unique_writer_identity: true, bigquery_options: { use_partitioned_tables: true } });
+      expect(source?.destination).toBe(own?.destination);
+      expect(source?.destination).toMatch(/^bigquery\.googleapis\.com\/projects\/p-prod\/datasets\//);
+    });
+
+    it("grants the source sink's own writer identity on the dataset", () => {
+      const members = Object.values(resourcesOf(routed, 'google_bigquery_dataset_iam_member')).map((grant) => `${grant.role} ${grant.member}`);
+      expect(members).toContain(`roles/bigquery.dataEditor \${google_logging_project_sink.${sourceName}.writer_identity}`);
+      expect(members).toHaveLength(2);
+    });
+
+    it('refuses an empty filter and a malformed sink name, listing both', () => {
+      expect(() =>
+        Testing.synthScope((scope) =>
+          new BigQueryLogSink(scope, 'L', { project: 'p', location: 'x', labels }).addSourceProject('Workloads', { project: 'host', sinkName: 'bad name', filter: ' ' }),
+        ),
+      ).toThrow(/L\/Sources\/Workloads has invalid props:[\s\S]*sinkName "bad name" may hold only[\s\S]*filter is empty: it would copy every log entry of host/);
+    });
+  });
+
   it('fails on a dataset id with hyphens', () => {
     expect(() => Testing.synthScope((scope) => new BigQueryLogSink(scope, 'L', { project: 'p', location: 'x', datasetId: 'my-logs', labels }))).toThrow(
       /datasetId "my-logs" may hold only letters, digits and underscores/,

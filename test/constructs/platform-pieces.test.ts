@@ -19,8 +19,14 @@ describe('DnsZone', () => {
     });
   });
 
-  it('grants DNS admin on the zone project', () => {
-    expect(onlyResource(json, 'google_project_iam_member')).toMatchObject({ project: 'host', role: 'roles/dns.admin', member: 'serviceAccount:edns@host.iam.gserviceaccount.com' });
+  it('grants DNS admin on the zone only, and DNS reader on the project to list zones', () => {
+    expect(onlyResource(json, 'google_dns_managed_zone_iam_member')).toEqual({
+      project: 'host',
+      managed_zone: expect.stringMatching(/^\$\{google_dns_managed_zone\.Dns_Zone_\w+\.name\}$/),
+      role: 'roles/dns.admin',
+      member: 'serviceAccount:edns@host.iam.gserviceaccount.com',
+    });
+    expect(onlyResource(json, 'google_project_iam_member')).toEqual({ project: 'host', role: 'roles/dns.reader', member: 'serviceAccount:edns@host.iam.gserviceaccount.com' });
   });
 
   it('fails on a domain with a trailing dot', () => {

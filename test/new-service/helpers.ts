@@ -27,7 +27,8 @@ export function copyCatalog(): string {
   mkdirSync(join(root, 'services'));
   for (const name of EXAMPLE_SERVICES) copyFileSync(join(REPO_ROOT, 'services', `${name}.yaml`), join(root, 'services', `${name}.yaml`));
   mkdirSync(join(root, '.github'));
-  writeFileSync(join(root, '.github', 'CODEOWNERS'), renderCodeowners(readCodeowners(REPO_ROOT), loadCatalog(root).services));
+  const catalog = loadCatalog(root);
+  writeFileSync(join(root, '.github', 'CODEOWNERS'), renderCodeowners(readCodeowners(REPO_ROOT), catalog.services, catalog.platform.github));
   return root;
 }
 

@@ -38,7 +38,7 @@ describe('new-service modes', () => {
       .map((line) => line.replace(/^ {4}/, ''))
       .join('\n');
     expect(parse(printed)).toMatchObject({ team: 'commerce', ownerGroup: 'commerce@example.com', databases: { cloudsql: { engine: 'postgres' } } });
-    expect(out).toContain('.github/CODEOWNERS gets the line:\n  /services/checkout.yaml commerce@example.com');
+    expect(out).toContain('.github/CODEOWNERS gets the line:\n  /services/checkout.yaml @acme/commerce\n  (the GitHub team @acme/commerce (slug "commerce") must exist with write access to acme/platform');
     expect(out).toMatch(/service-checkout-development\n {6}GCP project acme-checkout-dev/);
     expect(out).toMatch(/service-checkout-production\n {6}GCP project acme-checkout-prod/);
     expect(out).toMatch(/Cloud SQL instance: postgres POSTGRES_16, db-custom-1-3840, 20 GB, highly available/);
@@ -84,7 +84,7 @@ describe('new-service modes', () => {
       ownerGroup: 'commerce@example.com',
       databases: { cloudsql: { engine: 'postgres' } },
     });
-    expect(readFileSync(join(root, '.github', 'CODEOWNERS'), 'utf8')).toContain('/services/checkout.yaml commerce@example.com\n');
+    expect(readFileSync(join(root, '.github', 'CODEOWNERS'), 'utf8')).toContain('/services/checkout.yaml @acme/commerce\n');
   });
 
   test('in a terminal, only the values not given as flags are asked for', async () => {

@@ -1,11 +1,11 @@
 // A generated service loads through the catalog loader and synthesizes into
 // its stacks with the database and node pool that were asked for.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
 import { loadCatalog } from '../../lib/catalog/load';
 import { buildStacks, stackNames } from '../../lib/app';
-import { CODEOWNERS_MARKER } from '../../lib/codeowners';
+import { CODEOWNERS_MARKER, renderCodeowners } from '../../lib/codeowners';
 import { copyCatalog, removeCatalog, REQUIRED, run } from './helpers';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -86,11 +86,35 @@ describe('new-service round trip', () => {
     const header = before.slice(0, before.indexOf(CODEOWNERS_MARKER));
     expect(after.startsWith(header)).toBe(true);
     const added = after.split('\n').filter((line) => !before.split('\n').includes(line));
-    expect(added).toEqual(['/services/query.yaml commerce@example.com']);
+    expect(added).toEqual(['/services/query.yaml @acme/commerce']);
     expect(after.split('\n').filter((line) => !added.includes(line))).toEqual(before.split('\n'));
     const generated = after.slice(after.indexOf(CODEOWNERS_MARKER)).split('\n').slice(1, -1);
     expect(generated).toEqual([...generated].sort());
-    expect(generated.indexOf('/services/query.yaml commerce@example.com')).toBeGreaterThan(generated.indexOf('/services/payment.yaml payments@example.com'));
+    expect(generated.indexOf('/services/query.yaml @acme/commerce')).toBeGreaterThan(generated.indexOf('/services/payment.yaml @acme/payments'));
+  });
+
+  test('the reviewer is the GitHub team named like --team, and the output and the file say so', async () => {
+    const result = await run(root, ['query', ...REQUIRED]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Updated .github/CODEOWNERS: /services/query.yaml @acme/commerce');
+    expect(result.stdout).toContain('Code review: the GitHub team @acme/commerce (slug "commerce") must exist with write access to acme/platform');
+    expect(readFileSync(join(root, 'services', 'query.yaml'), 'utf8')).toContain('# @acme/commerce reviews changes to this file (.github/CODEOWNERS).\nteam: commerce\n');
+  });
+
+  test('without github.repository in platform.yaml, the reviewer is the group email and the output says what that needs', async () => {
+    const platformFile = join(root, 'platform.yaml');
+    writeFileSync(platformFile, readFileSync(platformFile, 'utf8').replace(/^github:\n {2}repository: .*\n/m, ''));
+    const catalog = loadCatalog(root);
+    expect(catalog.platform.github).toBeUndefined();
+    const codeownersFile = join(root, '.github', 'CODEOWNERS');
+    writeFileSync(codeownersFile, renderCodeowners(readFileSync(codeownersFile, 'utf8'), catalog.services, undefined));
+    const result = await run(root, ['query', ...REQUIRED]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Updated .github/CODEOWNERS: /services/query.yaml commerce@example.com');
+    expect(result.stdout).toContain('commerce@example.com must be the email of a GitHub user account');
+    expect(result.stdout).not.toContain('Note:');
+    expect(readFileSync(codeownersFile, 'utf8')).toContain('/services/payment.yaml payments@example.com\n/services/query.yaml commerce@example.com\n');
+    expect(readFileSync(join(root, 'services', 'query.yaml'), 'utf8')).toContain('# and review of this file (.github/CODEOWNERS).\nownerGroup: commerce@example.com\n');
   });
 
   test('the written file carries a comment for each field and leaves no temporary files behind', async () => {

@@ -6,6 +6,7 @@ import type { TerraformStack } from 'cdktf';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ProjectIamBinding } from '@cdktf/provider-google/lib/project-iam-binding';
 import { FolderIamMember } from '@cdktf/provider-google/lib/folder-iam-member';
+import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
@@ -126,6 +127,17 @@ export const FIXTURES: Record<string, RuleFixture> = {
       }),
     offender: 'Grant',
     problem: /roles\/iam\.serviceAccountUser is granted to serviceAccount:deployer@acme-platform-prod\.iam\.gserviceaccount\.com on the whole folder/,
+  },
+  'custom-role-no-impersonation-permissions': {
+    build: (stack, violate) =>
+      new ProjectIamCustomRole(stack, 'Role', {
+        project: 'acme-platform-prod',
+        roleId: 'diskSnapshots',
+        title: 'Disk snapshots',
+        permissions: ['compute.disks.createSnapshot', 'compute.snapshots.get', ...(violate ? ['iam.serviceAccounts.signBlob'] : [])],
+      }),
+    offender: 'Role',
+    problem: /custom role "diskSnapshots" includes iam\.serviceAccounts\.signBlob, which acts as every service account in the project/,
   },
   'federation-attribute-condition': {
     build: (stack, violate) =>

@@ -6,6 +6,8 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { type SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { OrganizationIamCustomRole } from '@cdktf/provider-google/lib/organization-iam-custom-role';
+import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { applyPolicies, PolicyAspect, PolicyError } from '../../lib/policy/aspect';
 import { RULE_IDS } from '../../lib/policy/rules';
 import { waive, allWaivers } from '../../lib/policy/waivers';
@@ -161,6 +163,39 @@ describe('the policy', () => {
     const stack = policyStack();
     nodePool(stack, { nodeConfig: { serviceAccount: undefined } });
     expect(policyError(stack).violations.map((v) => v.problem)).toEqual([expect.stringMatching(/service_account is not set/)]);
+  });
+
+  // The list is spelled out here so that dropping a permission from the rule fails a test.
+  it.each([
+    'iam.serviceAccounts.signBlob',
+    'iam.serviceAccounts.signJwt',
+    'iam.serviceAccounts.getAccessToken',
+    'iam.serviceAccounts.actAs',
+    'iam.serviceAccounts.implicitDelegation',
+    'iam.serviceAccounts.getOpenIdToken',
+    'iam.serviceAccounts.setIamPolicy',
+    'iam.serviceAccountKeys.create',
+    'resourcemanager.projects.setIamPolicy',
+  ])('refuses %s in a project custom role', (permission) => {
+    const stack = policyStack();
+    new ProjectIamCustomRole(stack, 'Role', { project: 'acme-platform-prod', roleId: 'backups', title: 'Backups', permissions: ['compute.zones.get', permission] });
+    expect(policyError(stack).violations.map((v) => `${v.rule}: ${v.problem}`)).toEqual([
+      expect.stringMatching(new RegExp(`^custom-role-no-impersonation-permissions: custom role "backups" includes ${permission.replace(/\./g, '\\.')}, `)),
+    ]);
+  });
+
+  it('refuses impersonation permissions in an organization custom role, one violation per permission', () => {
+    const stack = policyStack();
+    new OrganizationIamCustomRole(stack, 'Role', {
+      orgId: '123456789012',
+      roleId: 'deployer',
+      title: 'Deployer',
+      permissions: ['iam.serviceAccounts.actAs', 'resourcemanager.organizations.setIamPolicy', 'storage.buckets.get'],
+    });
+    expect(policyError(stack).violations.map((v) => v.problem)).toEqual([
+      'custom role "deployer" includes iam.serviceAccounts.actAs, which acts as every service account in the organization, folder or project where the role is granted',
+      'custom role "deployer" includes resourcemanager.organizations.setIamPolicy, which lets the holder grant itself any role in the organization, folder or project where the role is granted',
+    ]);
   });
 
   it('requires private IP explicitly: the provider default for ipv4_enabled is a public IP', () => {

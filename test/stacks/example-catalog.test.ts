@@ -100,14 +100,37 @@ describe('the platform stack', () => {
 
   it('has the DNS zone with DNSSEC and ExternalDNS bound through Workload Identity', () => {
     expect(onlyResource(platform, 'google_dns_managed_zone')).toMatchObject({ dns_name: 'platform.example.com.', dnssec_config: { state: 'on' } });
-    const members = Object.values(resourcesOf(platform, 'google_service_account_iam_member')).map((m) => m.member);
-    expect(members.sort()).toEqual([
+    const workloadIdentity = Object.values(resourcesOf(platform, 'google_service_account_iam_member')).filter((m) => m.role === 'roles/iam.workloadIdentityUser');
+    expect(workloadIdentity.map((m) => m.member).sort()).toEqual([
       'serviceAccount:acme-platform-prod.svc.id.goog[external-dns/external-dns]',
       'serviceAccount:acme-platform-prod.svc.id.goog[velero/velero]',
     ]);
-    const dnsAdmin = Object.values(resourcesOf(platform, 'google_project_iam_member')).filter((m) => m.role === 'roles/dns.admin');
-    expect(dnsAdmin).toHaveLength(1);
-    expect(dnsAdmin[0].member).toMatch(/google_service_account\.ExternalDnsIdentity/);
+  });
+
+  it('gives ExternalDNS DNS admin on the zone only and DNS reader on the project', () => {
+    const zoneAdmin = onlyResource(platform, 'google_dns_managed_zone_iam_member');
+    expect(zoneAdmin).toMatchObject({ project: 'acme-platform-prod', role: 'roles/dns.admin', managed_zone: expect.stringMatching(/^\$\{google_dns_managed_zone\.DnsZone_\w+\.name\}$/) });
+    expect(zoneAdmin.member).toMatch(/google_service_account\.ExternalDnsIdentity/);
+    const projectDns = Object.values(resourcesOf(platform, 'google_project_iam_member')).filter((m) => /^roles\/dns\./.test(m.role as string));
+    expect(projectDns.map((m) => m.role)).toEqual(['roles/dns.reader']);
+    expect(projectDns[0].member).toMatch(/google_service_account\.ExternalDnsIdentity/);
+  });
+
+  it('lets the team groups (nested in the GKE security group) get the cluster, so RBAC can apply', () => {
+    const viewers = Object.values(resourcesOf(platform, 'google_project_iam_member')).filter((m) => m.role === 'roles/container.clusterViewer');
+    expect(viewers).toEqual([{ project: 'acme-platform-prod', role: 'roles/container.clusterViewer', member: 'group:gke-security-groups@example.com' }]);
+  });
+
+  it('lets Velero snapshot disks project-wide but sign blobs only as itself', () => {
+    const role = onlyResource(platform, 'google_project_iam_custom_role');
+    expect(role.permissions).toEqual(expect.arrayContaining(['compute.disks.createSnapshot', 'compute.projects.get']));
+    expect((role.permissions as string[]).filter((p) => p.startsWith('iam.'))).toEqual([]);
+    const signers = Object.values(resourcesOf(platform, 'google_service_account_iam_member')).filter((m) => m.role === 'roles/iam.serviceAccountTokenCreator');
+    expect(signers).toHaveLength(1);
+    expect(signers[0].service_account_id).toMatch(/^\$\{google_service_account\.BackupIdentity_ServiceAccount_\w+\.name\}$/);
+    expect(signers[0].member).toMatch(/^serviceAccount:\$\{google_service_account\.BackupIdentity_ServiceAccount_\w+\.email\}$/);
+    const projectWide = Object.values(resourcesOf(platform, 'google_project_iam_member')).map((m) => m.role);
+    expect(projectWide).not.toContain('roles/iam.serviceAccountTokenCreator');
   });
 
   it('has a versioned backup bucket that Velero may write to', () => {
@@ -165,8 +188,49 @@ describe('service stacks', () => {
   });
 
   it('sink logs into the service dataset', () => {
-    const sink = onlyResource(service('service-payment-production'), 'google_logging_project_sink');
-    expect(sink.destination).toMatch(/^bigquery\.googleapis\.com\/projects\/acme-payment-prod\/datasets\//);
+    // Two sinks since pod logs are routed too (next test): pick the project's own.
+    const sinks = Object.values(resourcesOf(service('service-payment-production'), 'google_logging_project_sink'));
+    const sink = sinks.find((s) => s.project === 'acme-payment-prod');
+    expect(sink?.destination).toMatch(/^bigquery\.googleapis\.com\/projects\/acme-payment-prod\/datasets\//);
+  });
+
+  it("route the namespace's pod logs from the cluster's project into the same dataset", () => {
+    const stack = service('service-payment-production');
+    const sinks = Object.entries(resourcesOf(stack, 'google_logging_project_sink'));
+    const own = sinks.find(([, s]) => s.project === 'acme-payment-prod')?.[1];
+    const [workloadsName, workloads] = sinks.find(([, s]) => s.project === 'acme-platform-prod') ?? [];
+    expect(sinks).toHaveLength(2);
+    expect(workloads).toMatchObject({
+      name: 'payment-prod-workloads',
+      filter: 'resource.type="k8s_container" AND resource.labels.cluster_name="production" AND resource.labels.namespace_name="payment-prod"',
+      unique_writer_identity: true,
+      bigquery_options: { use_partitioned_tables: true },
+      destination: own?.destination,
+    });
+    const writers = Object.values(resourcesOf(stack, 'google_bigquery_dataset_iam_member')).map((g) => `${g.role} ${g.member}`);
+    expect(writers).toContain(`roles/bigquery.dataEditor \${google_logging_project_sink.${workloadsName}.writer_identity}`);
+    // Sink names are unique per project: one per service and environment.
+    const dev = Object.values(resourcesOf(service('service-payment-development'), 'google_logging_project_sink')).find((s) => s.project === 'acme-platform-prod');
+    expect(dev?.name).not.toBe(workloads?.name);
+  });
+
+  it('create Cloud SQL only after the project is attached to the Shared VPC', () => {
+    const stack = service('service-payment-production');
+    const [attachment] = Object.keys(resourcesOf(stack, 'google_compute_shared_vpc_service_project'));
+    expect(onlyResource(stack, 'google_sql_database_instance').depends_on).toContain(`google_compute_shared_vpc_service_project.${attachment}`);
+  });
+
+  it("grant Spanner's key to its service agent only after creating the agent through google-beta", () => {
+    const stack = service('service-recommend-production');
+    const [agentName, agent] = Object.entries(resourcesOf(stack, 'google_project_service_identity'))[0] ?? [];
+    expect(agent).toMatchObject({ service: 'spanner.googleapis.com', provider: 'google-beta' });
+    const keyGrant = Object.values(resourcesOf(stack, 'google_kms_crypto_key_iam_member')).find((g) => /gcp-sa-spanner/.test(g.member as string));
+    expect(keyGrant?.depends_on).toContain(`google_project_service_identity.${agentName}`);
+    expect(stack.provider?.['google-beta']).toEqual([{ region: 'asia-northeast1' }]);
+    // Stacks without Spanner do not configure the beta provider at all.
+    const plain = service('service-search-production');
+    expect(plain.provider?.['google-beta']).toBeUndefined();
+    expect(plain.resource.google_project_service_identity).toBeUndefined();
   });
 
   it('find the cluster and network by name from platform.yaml, never through remote state', () => {
