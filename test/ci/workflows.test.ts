@@ -82,22 +82,33 @@ describe('the workflows', () => {
     expect(plan.text).toMatch(/terraform plan -input=false -lock=false .*-out=tfplan &&\n\s+terraform show -json tfplan > plan.json/);
   });
 
-  it('destroy removed service stacks, then apply the platform, then the services, one concurrency group per stack, never cancelled, in the stack environment', () => {
+  it('destroy removed service stacks, then apply the platform, then the services, in the stack environment, one apply per state at a time', () => {
     const { jobs } = workflows['apply.yml'].yaml;
     expect(jobs.destroy.needs).toBe('detect');
-    expect(JSON.stringify(jobs.destroy)).toContain('fromJSON(needs.detect.outputs.removed_matrix)');
+    expect(JSON.stringify(jobs.destroy)).toContain('fromJSON(needs.detect.outputs.removed_shards)');
+    expect(JSON.stringify(jobs.services)).toContain('fromJSON(needs.detect.outputs.services_shards)');
     expect(jobs.platform.needs).toEqual(['detect', 'destroy']);
     expect(jobs.services.needs).toEqual(['detect', 'destroy', 'platform']);
     // A failed destroy stops the platform and the services; one skipped (nothing removed) does not.
     for (const id of ['platform', 'services']) expect(jobs[id].if).toMatch(/contains\(fromJSON\('\["success", "skipped"\]'\), needs\.destroy\.result\)/);
     expect(jobs.services.if).toMatch(/contains\(fromJSON\('\["success", "skipped"\]'\), needs\.platform\.result\)/);
+    // Up to 256 stacks a shard is one stack named after it, so the group is per stack.
+    expect(jobs.platform.concurrency).toEqual({ group: 'apply-${{ matrix.stack }}', 'cancel-in-progress': false });
+    for (const id of ['destroy', 'services']) expect(jobs[id].concurrency).toEqual({ group: 'apply-${{ matrix.name }}', 'cancel-in-progress': false });
     for (const id of ['destroy', 'platform', 'services']) {
-      expect(jobs[id].concurrency).toEqual({ group: 'apply-${{ matrix.stack }}', 'cancel-in-progress': false });
       expect(jobs[id].environment).toBe('${{ matrix.environment }}');
       const script = (jobs[id].steps ?? []).map((s) => s.run ?? '').join('\n');
       // The digest check comes before the apply, and the apply uses the saved plan.
       expect(script.indexOf('--verify-comments')).toBeGreaterThan(-1);
+      expect(script.indexOf('--verify-digest')).toBeGreaterThan(-1);
       expect(script.indexOf('--verify-comments')).toBeLessThan(script.indexOf('terraform apply -input=false tfplan'));
+      expect(script.indexOf('destroy-guard')).toBeLessThan(script.indexOf('terraform apply -input=false tfplan'));
+    }
+    for (const id of ['destroy', 'services']) {
+      const script = (jobs[id].steps ?? []).map((s) => s.run ?? '').join('\n');
+      // In a shard, a failed check ends that stack (return 1) before its apply; the job fails at the end.
+      expect(script).toMatch(/--verify-comments comments\.jsonl --pull-request "\$PULL_REQUEST" \|\| return 1/);
+      expect(script).toContain('apply_stack || failed+=("$STACK")');
     }
   });
 
