@@ -89,8 +89,11 @@ export class BigQueryLogSink extends Construct {
 
   /**
    * Also routes the entries of `source.filter` in `source.project` into this
-   * dataset: a sink there with its own writer identity, granted on this
-   * dataset only. Grouped under `Sources/<id>` (the id is part of the addresses).
+   * dataset: a sink there, whose writer is granted on this dataset. Cloud
+   * Logging gives all sinks of one project the same writer (its logging service
+   * agent), so every sink in `source.project` could write here: only the
+   * Terraform applier may create sinks in the platform project. Grouped under
+   * `Sources/<id>` (the id is part of the addresses).
    */
   addSourceProject(id: string, source: LogSourceProject): LoggingProjectSink {
     const problems: string[] = [];

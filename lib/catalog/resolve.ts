@@ -84,6 +84,14 @@ export const IAM_CONTROL_ROLES = [
   'roles/iam.serviceAccountOpenIdTokenCreator',
   'roles/iam.serviceAccountUser',
   'roles/iam.workloadIdentityUser',
+  'roles/iam.roleAdmin',
+  // Admin of the service's CMEK key and log dataset: could destroy or rewrite them.
+  'roles/cloudkms.admin',
+  'roles/bigquery.admin',
+  'roles/bigquery.dataOwner',
+  // Run builds or deployments as more powerful service accounts.
+  'roles/cloudbuild.builds.editor',
+  'roles/deploymentmanager.editor',
 ];
 
 type Plain = Record<string, unknown>;

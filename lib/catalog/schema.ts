@@ -107,7 +107,7 @@ export function sqlTierMismatch(tier: string): string {
 // Only `regional-<region>`: the Spanner CMEK key ring is created at the
 // config's region, and a multi-region config (nam3, eur6) has no single KMS
 // location: each replica region needs its own key.
-const SPANNER_CONFIG = /^regional-[a-z]+-[a-z]+\d$/;
+const SPANNER_CONFIG = /^regional-[a-z]+-[a-z]+\d+$/;
 const SQL_DATABASE = /^[a-z][a-z0-9_]{0,62}$/;
 const SPANNER_DATABASE = /^[a-z][a-z0-9_-]{0,28}[a-z0-9]$/;
 
@@ -139,7 +139,7 @@ export const platformSchema = mapping({
   organizationId: text(/^\d{6,20}$/, 'a numeric organization id', '123456789012'),
   billingAccount: text(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, 'a billing account id', '01ABCD-23EF45-67AB89'),
   serviceProjectsFolder: text(/^folders\/\d+$/, 'a folder', 'folders/234567890123'),
-  region: text(/^[a-z]+-[a-z]+\d$/, 'a region', 'asia-northeast1'),
+  region: text(/^[a-z]+-[a-z]+\d+$/, 'a region', 'asia-northeast1'),
   /** Prepended to every service project id (project ids are global). @default no prefix */
   projectIdPrefix: text(/^[a-z][a-z0-9]{1,9}$/, 'a short lowercase prefix', 'acme').optional(),
   platformProject: text(PATTERNS.projectId, 'a project id', 'acme-platform'),

@@ -21,13 +21,14 @@ export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 export function planDigest(plan: Plan): string {
   const changes = plannedChanges(plan).map(({ resource, effect }) => {
     const { actions, replace_paths } = resource.change;
-    const { next, changed } = attributeDiff(resource.change);
+    const { old, next, changed } = attributeDiff(resource.change);
     const paths = effect === 'create' ? [...next.keys()].sort() : effect === 'delete' || effect === 'forget' ? [] : changed;
     return {
       address: resource.address,
       actions,
       replace_paths: replace_paths ?? [],
-      planned: paths.map((path) => [path, next.get(path) ?? null]),
+      // Old and new value: a reviewed scale-up 3->4 must not pass as a 10->4.
+      planned: paths.map((path) => [path, old.get(path) ?? null, next.get(path) ?? null]),
     };
   });
   return `sha256:${createHash('sha256').update(canonicalJson(changes)).digest('hex')}`;

@@ -121,6 +121,11 @@ describe('bad catalogs', () => {
     expect(catalog.services.find((s) => s.name === 'payment')!.environments[0].spanner?.config).toBe('regional-europe-west1');
   });
 
+  it('accepts regions with two-digit numbers (europe-west10)', () => {
+    const catalog = loadCatalog(tempCatalog({ 'services/payment.yaml': 'team: payments\nownerGroup: payments@example.com\ndatabases:\n  spanner:\n    config: regional-europe-west10\n' }));
+    expect(catalog.services.find((s) => s.name === 'payment')!.environments[0].spanner?.config).toBe('regional-europe-west10');
+  });
+
   it('reports the problems of every file at once', () => {
     const problems = problemsOf({
       'services/payment.yaml': `${PAYMENT}    tier: 42\n`,

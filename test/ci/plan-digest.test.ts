@@ -57,6 +57,10 @@ describe('planDigest', () => {
       expect(update({ master_version: '1.30.5-gke.100', etag: 'a1', node_count: 3 }, { master_version: '1.30.5-gke.100', etag: 'a1', node_count: 5 })).not.toBe(reviewed);
       expect(update({ master_version: '1.30.5-gke.100', etag: 'a1', node_count: 3 }, { master_version: '1.31.0-gke.1', etag: 'a1', node_count: 4 })).not.toBe(reviewed);
     });
+
+    it('changes when the old value of a changed attribute differs: a reviewed 3->4 is not a 10->4', () => {
+      expect(update({ master_version: '1.30.5-gke.100', etag: 'a1', node_count: 10 }, { master_version: '1.30.5-gke.100', etag: 'a1', node_count: 4 })).not.toBe(reviewed);
+    });
   });
 
   it('does not depend on sensitive values (they are never shown for review)', () => {

@@ -148,7 +148,7 @@ describe('the workflows', () => {
     // Checked for added stacks, before terraform init.
     const script = (workflows['plan.yml'].yaml.jobs.plan.steps ?? []).map((s) => s.run ?? '').join('\n');
     const body = script.slice(script.indexOf('plan_stack() {'));
-    expect(body).toMatch(/if \[ "\$ADDED" = true \] && \[ -n "\$STATE" \]; then use_local_state_if_new \|\| return 1; fi/);
+    expect(body).toMatch(/if \[ -n "\$STATE" \]; then use_local_state_if_new \|\| return 1; fi/);
     expect(body.indexOf('use_local_state_if_new')).toBeLessThan(body.indexOf('terraform init'));
   });
 
