@@ -71,20 +71,7 @@ export class BigQueryLogSink extends Construct {
       labels: { ...props.labels },
       dependsOn: props.dependsOn,
     });
-    this.sink = new LoggingProjectSink(this, 'Sink', {
-      project: props.project,
-      name: 'bigquery-logs',
-      destination: `bigquery.googleapis.com/projects/${props.project}/datasets/${this.dataset.datasetId}`,
-      filter: props.filter,
-      uniqueWriterIdentity: true,
-      bigqueryOptions: { usePartitionedTables: true },
-    });
-    new BigqueryDatasetIamMember(this, 'SinkWriter', {
-      project: props.project,
-      datasetId: this.dataset.datasetId,
-      role: ROLES.bigQueryDataEditor,
-      member: this.sink.writerIdentity,
-    });
+    this.sink = this.sinkInto(this, props.project, 'bigquery-logs', props.filter);
   }
 
   /**
@@ -102,12 +89,16 @@ export class BigQueryLogSink extends Construct {
     throwIfProblems('BigQueryLogSink', `${this.node.path}/Sources/${id}`, problems);
 
     const sources = (this.node.tryFindChild('Sources') as Construct | undefined) ?? new Construct(this, 'Sources');
-    const scope = new Construct(sources, id);
+    return this.sinkInto(new Construct(sources, id), source.project, source.sinkName, source.filter);
+  }
+
+  /** A sink in `project` into this dataset, and its writer granted on the dataset (ids `Sink`, `SinkWriter` under `scope`). */
+  private sinkInto(scope: Construct, project: string, name: string, filter: string | undefined): LoggingProjectSink {
     const sink = new LoggingProjectSink(scope, 'Sink', {
-      project: source.project,
-      name: source.sinkName,
+      project,
+      name,
       destination: `bigquery.googleapis.com/projects/${this.project}/datasets/${this.dataset.datasetId}`,
-      filter: source.filter,
+      filter,
       uniqueWriterIdentity: true,
       bigqueryOptions: { usePartitionedTables: true },
     });
