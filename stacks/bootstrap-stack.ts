@@ -158,17 +158,15 @@ export class BootstrapStack extends TerraformStack {
     // production environment's required reviewers are GitHub's gate, not IAM's.
     const principals = (attribute: string, value: string) => `principalSet://iam.googleapis.com/${pool.name}/attribute.${attribute}/${value}`;
 
-    this.planner = new ServiceAccount(this, 'Planner', {
-      project,
-      accountId: PLANNER_ACCOUNT_ID,
-      displayName: 'Terraform planner (pull requests, read-only)',
-      dependsOn: apis.services,
-    });
-    new ServiceAccountIamMember(this, 'PlannerFederation', {
-      serviceAccountId: this.planner.name,
-      role: WORKLOAD_IDENTITY_USER,
-      member: principals('repository', repository),
-    });
+    // A service account that the workflows matching `principal` may act as
+    // (ids `<id>` and `<id>Federation`: they are Terraform addresses).
+    const federatedAccount = (id: string, accountId: string, displayName: string, principal: string) => {
+      const account = new ServiceAccount(this, id, { project, accountId, displayName, dependsOn: apis.services });
+      new ServiceAccountIamMember(this, `${id}Federation`, { serviceAccountId: account.name, role: WORKLOAD_IDENTITY_USER, member: principal });
+      return account;
+    };
+
+    this.planner = federatedAccount('Planner', PLANNER_ACCOUNT_ID, 'Terraform planner (pull requests, read-only)', principals('repository', repository));
     const plannerMember = serviceAccountMember(this.planner.email);
     const plannerIam = new Construct(this, 'PlannerIam');
     for (const role of PLANNER_ROLES) {
@@ -181,17 +179,7 @@ export class BootstrapStack extends TerraformStack {
       member: plannerMember,
     });
 
-    this.applier = new ServiceAccount(this, 'Applier', {
-      project,
-      accountId: APPLIER_ACCOUNT_ID,
-      displayName: 'Terraform applier (apply.yml on main only)',
-      dependsOn: apis.services,
-    });
-    new ServiceAccountIamMember(this, 'ApplierFederation', {
-      serviceAccountId: this.applier.name,
-      role: WORKLOAD_IDENTITY_USER,
-      member: principals('applier', 'true'),
-    });
+    this.applier = federatedAccount('Applier', APPLIER_ACCOUNT_ID, 'Terraform applier (apply.yml on main only)', principals('applier', 'true'));
     const applierMember = serviceAccountMember(this.applier.email);
     const applierIam = new Construct(this, 'ApplierIam');
     waive(

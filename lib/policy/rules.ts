@@ -101,6 +101,14 @@ function preventDestroy(config: PolicyResource['config']): boolean {
   return attribute(config, 'lifecycle.prevent_destroy') === true;
 }
 
+/** What keeps a zone or bucket from being deleted: prevent_destroy on, force_destroy off. */
+function destroyProtectionProblems(config: PolicyResource['config'], forceDestroyEffect: string): string[] {
+  const problems: string[] = [];
+  if (!preventDestroy(config)) problems.push('lifecycle.prevent_destroy is not true');
+  if (config.force_destroy === true) problems.push(`force_destroy is true${forceDestroyEffect}`);
+  return problems;
+}
+
 export const RULES: readonly PolicyRule[] = [
   {
     id: 'no-basic-roles',
@@ -270,23 +278,13 @@ export const RULES: readonly PolicyRule[] = [
     id: 'dns-zone-prevent-destroy',
     description: 'DNS managed zones have lifecycle.prevent_destroy and no force_destroy: deleting the zone breaks every name in it.',
     fix: 'leave DnsZone deletionProtection at its default (true)',
-    check: forType('google_dns_managed_zone', (config) => {
-      const problems: string[] = [];
-      if (!preventDestroy(config)) problems.push('lifecycle.prevent_destroy is not true');
-      if (config.force_destroy === true) problems.push('force_destroy is true');
-      return problems;
-    }),
+    check: forType('google_dns_managed_zone', (config) => destroyProtectionProblems(config, '')),
   },
   {
     id: 'bucket-deletion-protection',
     description: 'Storage buckets (they hold state, backups and logs) have lifecycle.prevent_destroy and no force_destroy.',
     fix: 'leave SecureBucket deletionProtection at its default (true); waive the rule for a bucket of disposable data',
-    check: forType('google_storage_bucket', (config) => {
-      const problems: string[] = [];
-      if (!preventDestroy(config)) problems.push('lifecycle.prevent_destroy is not true');
-      if (config.force_destroy === true) problems.push('force_destroy is true (it deletes every object with the bucket)');
-      return problems;
-    }),
+    check: forType('google_storage_bucket', (config) => destroyProtectionProblems(config, ' (it deletes every object with the bucket)')),
   },
   {
     id: 'bucket-uniform-access',
