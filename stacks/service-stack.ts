@@ -1,10 +1,8 @@
 import type { Construct } from 'constructs';
-import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleComputeNetwork } from '@cdktf/provider-google/lib/data-google-compute-network';
 import { DataGoogleBigqueryDefaultServiceAccount } from '@cdktf/provider-google/lib/data-google-bigquery-default-service-account';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { Platform } from '../lib/catalog/schema';
 import type { ServiceEnvironment } from '../lib/catalog/resolve';
@@ -12,6 +10,7 @@ import { workloadPool } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
 import { groupGrantee, serviceAccountMember } from '../lib/iam-roles';
 import { configureStack } from './stack-defaults';
+import { clusterKubernetesProvider } from './cluster-access';
 import { ServiceProject } from '../constructs/service-project';
 import { WorkloadIdentity } from '../constructs/workload-identity';
 import { CloudSqlInstance } from '../constructs/cloud-sql-instance';
@@ -52,13 +51,8 @@ export class ServiceStack extends TerraformStack {
     const shared = {
       cluster: new DataGoogleContainerCluster(this, 'SharedCluster', { project: host, name: platform.cluster.name, location: platform.region }),
       network: new DataGoogleComputeNetwork(this, 'SharedNetwork', { project: host, name: platform.network.name }),
-      client: new DataGoogleClientConfig(this, 'ClientConfig', {}),
     };
-    new KubernetesProvider(this, 'kubernetes', {
-      host: `https://${shared.cluster.endpoint}`,
-      token: shared.client.accessToken,
-      clusterCaCertificate: Fn.base64decode(shared.cluster.masterAuth.get(0).clusterCaCertificate),
-    });
+    clusterKubernetesProvider(this, shared.cluster);
 
     const apis = [
       ...service.apis,
