@@ -1,0 +1,121 @@
+// Every use of cdktf's non-public API, in one file. Each piece is detected
+// when this module loads; if one is missing or changed shape (a cdktf
+// release, the community fork), the speed-up it serves is off, one warning
+// says so, and synth takes cdktf's public path (`stack.toTerraform()` and our
+// serializer): slower, the same bytes. test/synth/seam.test.ts synthesizes
+// the example catalog both ways and compares.
+/* eslint-disable @typescript-eslint/no-require-imports */
+import { TerraformStack } from 'cdktf';
+import { Construct, type IConstruct, type IValidation } from 'constructs';
+
+type DeepMerge = (target: Record<string, unknown>, ...sources: unknown[]) => Record<string, unknown>;
+type ValidationClass = new (range: string, message: string) => IValidation;
+
+function load<T>(module: string, pick: (exports: Record<string, unknown>) => unknown, is: (value: unknown) => boolean): T | undefined {
+  try {
+    const value = pick(require(module) as Record<string, unknown>);
+    return is(value) ? (value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+
+/** cdktf's own deep merge: cdk.tf.json is merged with it, and its quirks (arrays concatenate) are part of the bytes. */
+const deepMerge = load<DeepMerge>('cdktf/lib/util', (m) => m.deepMerge, isFunction);
+
+/** The module whose `captureStackTrace` every token calls (read from the exports at call time). */
+const stackTraceModule = load<{ captureStackTrace: () => string[] }>(
+  'cdktf/lib/tokens/private/stack-trace',
+  (m) => m,
+  (m) => {
+    const descriptor = Object.getOwnPropertyDescriptor(m, 'captureStackTrace');
+    return descriptor !== undefined && typeof descriptor.value === 'function' && descriptor.writable === true;
+  },
+);
+
+/** cdktf's check that the installed Terraform supports resource moves. */
+const TerraformVersionValidation = load<ValidationClass>('cdktf/lib/validations/validate-terraform-version', (m) => m.ValidateTerraformVersion, isFunction);
+
+/** Stack-level overrides live in the private field `rawOverrides`: probed on a throwaway stack (no App, nothing on disk). */
+const stackOverridesField = ((): boolean => {
+  try {
+    const probe = new TerraformStack(new Construct(undefined as unknown as Construct, ''), 'probe') as unknown as Record<string, unknown>;
+    const overrides = probe.rawOverrides;
+    return overrides !== null && typeof overrides === 'object' && Object.keys(overrides).length === 0;
+  } catch {
+    return false;
+  }
+})();
+
+/** Set by cdktf's custom synthesis (e.g. TerraformAsset copying its files); a global symbol, read where the synthesizer would. */
+export const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
+
+/** What is missing for the fast rendering path; empty when it is available. */
+export const FAST_PATH_MISSING: readonly string[] = [
+  ...(deepMerge ? [] : ['cdktf/lib/util deepMerge']),
+  ...(stackOverridesField ? [] : ['TerraformStack.rawOverrides']),
+];
+
+/** The warning synth prints once when it falls back to the public path. */
+export function publicPathWarning(): string | undefined {
+  if (FAST_PATH_MISSING.length === 0) return undefined;
+  return `cdktf's internals changed (${FAST_PATH_MISSING.join(', ')} not found): synth takes cdktf's public path, which is slower but writes the same files`;
+}
+
+/** The fast path's two private needs, or undefined when cdktf changed shape. */
+export interface FastPathInternals {
+  readonly deepMerge: DeepMerge;
+  /** Whether `stack` has stack-level overrides (which may hold tokens: those stacks take cdktf's own path). */
+  readonly hasStackOverrides: (stack: TerraformStack) => boolean;
+}
+
+export const FAST_PATH: FastPathInternals | undefined =
+  deepMerge && stackOverridesField
+    ? {
+        deepMerge,
+        hasStackOverrides: (stack) => Object.keys((stack as unknown as { rawOverrides: object }).rawOverrides).length > 0,
+      }
+    : undefined;
+
+/**
+ * Turns off cdktf's per-token stack traces (`App({ stackTraces: false })`
+ * does not): half the synth time and two thirds of the memory at a thousand
+ * services, and the output is byte for byte the same. Returns whether it is
+ * off; when cdktf changed shape it stays on (slower, still correct).
+ */
+export function disableTokenStackTraces(): boolean {
+  if (!stackTraceModule) return false;
+  stackTraceModule.captureStackTrace = noStackTrace;
+  return stackTraceModule.captureStackTrace === noStackTrace;
+}
+
+function noStackTrace(): string[] {
+  return [];
+}
+
+/**
+ * The validation cdktf adds to a stack with resource moves (Terraform >= 1.5).
+ * Without cdktf's class, our own: it runs `terraform version` the same way.
+ */
+export function terraformVersionValidation(range: string, message: string): IValidation {
+  if (TerraformVersionValidation) return new TerraformVersionValidation(range, message);
+  return {
+    validate: () => {
+      const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+      const run = spawnSync(process.env.TERRAFORM_BINARY_NAME || 'terraform', ['version', '-json'], { encoding: 'utf8' });
+      const version = /"terraform_version":\s*"(\d+)\.(\d+)/.exec(run.stdout ?? '');
+      if (!version) return [`could not run terraform version to check ${range}: ${message}`];
+      const [major, minor] = [Number(version[1]), Number(version[2])];
+      return major > 1 || (major === 1 && minor >= 5) ? [] : [message];
+    },
+  };
+}
+
+/** Runs custom synthesis (leaves first) as cdktf's stack synthesizer does. */
+export function runCustomSynthesis(nodes: readonly IConstruct[], session: unknown): void {
+  for (const node of nodes) {
+    (node as IConstruct & { [CUSTOM_SYNTHESIS]?: { onSynthesize(s: unknown): void } })[CUSTOM_SYNTHESIS]?.onSynthesize(session);
+  }
+}

@@ -1,0 +1,110 @@
+// Sharding: a large full synth is split by a stable hash of the stack name;
+// the main thread renders one shard, a worker thread each of the others.
+// Workers only render and hand back JSON: the main thread writes, once every
+// shard has succeeded (lib/synth/write.ts).
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { App } from 'cdktf';
+import type { Catalog } from '../catalog/load';
+import { buildStacks } from '../app';
+import { disableTokenStackTraces } from './cdktf-internals';
+import { SynthError, renderStacks, type RenderedStack } from './render';
+
+/** Below this many stacks a worker's start-up (loading cdktf and the providers) costs more than it saves. */
+export const SHARD_MIN_STACKS = 200;
+export const WORKERS_ENV = 'SYNTH_WORKERS';
+/** Set to 1 to keep cdktf's per-token stack traces (slower; for debugging a token error). */
+export const PLAIN_CDKTF_ENV = 'SYNTH_PLAIN_CDKTF';
+
+/**
+ * Turns off cdktf's per-token stack traces unless SYNTH_PLAIN_CDKTF=1.
+ * `stackTraces` says whether they are off.
+ */
+export function useFastTokens(): { stackTraces: boolean } {
+  if (process.env[PLAIN_CDKTF_ENV] === '1') return { stackTraces: false };
+  return { stackTraces: disableTokenStackTraces() };
+}
+
+/** What one shard (the main thread or a worker) hands back. */
+export interface ShardResult {
+  readonly version: string;
+  readonly stacks: readonly RenderedStack[];
+}
+
+export interface ShardOptions {
+  /** The App's outdir: the generation being built (custom synthesis writes there). */
+  readonly outdir: string;
+  /** Only stacks whose name this accepts are constructed. @default every stack */
+  readonly include?: (stackName: string) => boolean;
+  /** @see RenderOptions.publicPath */
+  readonly publicPath?: boolean;
+}
+
+/** Builds the stacks `include` accepts into a fresh App and renders them (nothing is written). */
+export function renderShard(catalog: Catalog, options: ShardOptions): ShardResult {
+  useFastTokens();
+  const app = new App({ outdir: options.outdir, stackTraces: false });
+  buildStacks(app, catalog, { include: options.include });
+  return { version: app.manifest.version, stacks: renderStacks(app, { publicPath: options.publicPath }) };
+}
+
+/** Which of `shards` a stack belongs to: a stable hash of its name, so no list of names is needed. */
+export function shardOf(stackName: string, shards: number): number {
+  let hash = 0;
+  for (let i = 0; i < stackName.length; i++) hash = (hash * 31 + stackName.charCodeAt(i)) >>> 0;
+  return hash % shards;
+}
+
+export function defaultWorkers(stackCount: number): number {
+  const fromEnv = process.env[WORKERS_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const parsed = Number(fromEnv);
+    if (!Number.isInteger(parsed) || parsed < 1) throw new SynthError(`${WORKERS_ENV}=${fromEnv}: expected a whole number of at least 1, like ${WORKERS_ENV}=2`);
+    return parsed;
+  }
+  return stackCount >= SHARD_MIN_STACKS ? availableParallelism() : 1;
+}
+
+export interface WorkerInput {
+  readonly catalog: Catalog;
+  readonly outdir: string;
+  readonly shard: number;
+  readonly shards: number;
+  readonly publicPath?: boolean;
+}
+
+/**
+ * Renders `shards` shards of the whole catalog: shard 0 here, the others in
+ * worker threads. Fails as soon as one shard fails, stopping the others.
+ */
+export async function renderShards(catalog: Catalog, options: { outdir: string; shards: number; publicPath?: boolean }): Promise<ShardResult[]> {
+  const { outdir, shards, publicPath } = options;
+  const workers: Worker[] = [];
+  const results: Promise<ShardResult>[] = [];
+  for (let shard = 1; shard < shards; shard++) {
+    const worker = new Worker(join(__dirname, 'worker.js'), { workerData: { catalog, outdir, shard, shards, publicPath } satisfies WorkerInput });
+    workers.push(worker);
+    results.push(workerResult(worker, shard, shards));
+  }
+  try {
+    const own = renderShard(catalog, { outdir, publicPath, include: (name) => shardOf(name, shards) === 0 });
+    return [own, ...(await Promise.all(results))];
+  } catch (error) {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw error;
+  }
+}
+
+function workerResult(worker: Worker, shard: number, shards: number): Promise<ShardResult> {
+  return new Promise((resolve, reject) => {
+    let result: ShardResult | undefined;
+    worker.once('message', (message: ShardResult) => (result = message));
+    // The error crosses the thread boundary as a plain Error: restore its class.
+    worker.once('error', (error) => reject(error.name === 'SynthError' ? new SynthError(error.message) : error));
+    worker.once('exit', (code) => {
+      if (result) resolve(result);
+      else reject(new Error(`Synth worker for shard ${shard + 1} of ${shards} exited with code ${code} before reporting its stacks`));
+    });
+  });
+}
