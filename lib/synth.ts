@@ -11,7 +11,7 @@ import { App, TerraformStack } from 'cdktf';
 import type { Catalog } from './catalog/load';
 import { buildStacks, stackNames } from './app';
 import { defaultWorkers, renderShard, renderShards, useFastTokens } from './synth/shard';
-import { acquireLock, commitGeneration, discardGeneration, startGeneration } from './synth/write';
+import { acquireLock, commitGeneration, discardGeneration, killPoint, startGeneration } from './synth/write';
 
 export { StackSelectionError, globToRegExp, stackSelector } from './synth/select';
 export { PUBLIC_PATH_ENV, SynthError, renderStacks, type RenderedStack } from './synth/render';
@@ -70,6 +70,7 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
           ? await renderShards(catalog, { outdir: staging, shards, publicPath: options.publicPath })
           : [renderShard(catalog, { outdir: staging, include: options.include, publicPath: options.publicPath })];
       const stacks = results.flatMap((r) => r.stacks);
+      killPoint('rendered');
       const commit = commitGeneration({
         outdir,
         staging,

@@ -42,6 +42,17 @@ export function lockPath(outdir: string): string {
   return `${resolve(outdir)}.lock`;
 }
 
+/**
+ * For the kill -9 test only (test/synth/transaction.test.ts): SYNTH_KILL_AT=<point>
+ * kills this process with SIGKILL at that point of the commit.
+ */
+export const KILL_AT_ENV = 'SYNTH_KILL_AT';
+export const KILL_POINTS = ['rendered', 'linked', 'half-written', 'written', 'linking', 'swapped'] as const;
+
+export function killPoint(point: (typeof KILL_POINTS)[number]): void {
+  if (process.env[KILL_AT_ENV] === point) process.kill(process.pid, 'SIGKILL');
+}
+
 // ---------------------------------------------------------------- the lock
 
 /** Takes the lock of `outdir` or throws naming the synth that holds it; returns the release. */
@@ -117,6 +128,10 @@ export function startGeneration(outdir: string): string {
   const legacy = join(store, LEGACY);
   if (!pathExists(outdir) && existsSync(legacy)) renameSync(legacy, outdir);
   removeGenerationsExcept(outdir, []);
+  // A link a killed synth did not get to swap in.
+  const absolute = resolve(outdir);
+  const leftover = new RegExp(`^${basename(absolute).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+\\.link$`);
+  for (const name of readdirSync(dirname(absolute))) if (leftover.test(name)) rmSync(join(dirname(absolute), name), { force: true });
   const staging = join(store, `${Date.now()}-${process.pid}`);
   mkdirSync(staging, { recursive: true });
   return staging;
@@ -228,12 +243,16 @@ export function commitGeneration(options: CommitOptions): CommitResult {
   if (manifestWritten) replaced.add(manifestPath(live ?? ''));
   const dropped = options.keepOrphanFolders ? [] : removed.map((name) => join(liveStacks ?? '', name));
   if (live) linkTree(live, staging, new Set([...replaced, ...dropped]));
-  for (const stack of options.stacks) {
+  killPoint('linked');
+  options.stacks.forEach((stack, i) => {
     mkdirSync(join(staging, stack.manifest.workingDirectory), { recursive: true });
     if (changed.has(stack.name)) writeFileSync(join(staging, stack.manifest.synthesizedStackPath), stack.json);
-  }
+    if (i === Math.floor(options.stacks.length / 2)) killPoint('half-written');
+  });
   if (manifestWritten || !live) writeFileSync(manifestPath(staging), manifest);
+  killPoint('written');
   swapIn(outdir, staging);
+  killPoint('swapped');
   removeGenerationsExcept(outdir, []);
   return result;
 }
@@ -248,6 +267,7 @@ function swapIn(outdir: string, staging: string): void {
   const link = `${absolute}.${process.pid}.link`;
   rmSync(link, { force: true });
   symlinkSync(relative(dirname(absolute), staging), link);
+  killPoint('linking');
   renameSync(link, absolute);
 }
 
