@@ -11,9 +11,11 @@ import { Construct, type IConstruct, type IValidation } from 'constructs';
 type DeepMerge = (target: Record<string, unknown>, ...sources: unknown[]) => Record<string, unknown>;
 type ValidationClass = new (range: string, message: string) => IValidation;
 
-function load<T>(module: string, pick: (exports: Record<string, unknown>) => unknown, is: (value: unknown) => boolean): T | undefined {
+type Require = (module: string) => unknown;
+
+function load<T>(requireModule: Require, module: string, pick: (exports: Record<string, unknown>) => unknown, is: (value: unknown) => boolean): T | undefined {
   try {
-    const value = pick(require(module) as Record<string, unknown>);
+    const value = pick(requireModule(module) as Record<string, unknown>);
     return is(value) ? (value as T) : undefined;
   } catch {
     return undefined;
@@ -22,11 +24,56 @@ function load<T>(module: string, pick: (exports: Record<string, unknown>) => unk
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 
-/** cdktf's own deep merge: cdk.tf.json is merged with it, and its quirks (arrays concatenate) are part of the bytes. */
-const deepMerge = load<DeepMerge>('cdktf/lib/util', (m) => m.deepMerge, isFunction);
+/** The fast path's two private needs. */
+export interface FastPathInternals {
+  /** cdktf's own deep merge: cdk.tf.json is merged with it, and its quirks (arrays concatenate) are part of the bytes. */
+  readonly deepMerge: DeepMerge;
+  /** Whether `stack` has stack-level overrides (which may hold tokens: those stacks take cdktf's own path). */
+  readonly hasStackOverrides: (stack: TerraformStack) => boolean;
+}
+
+export interface FastPathDetection {
+  /** Undefined when cdktf changed shape: synth takes the public path. */
+  readonly fast: FastPathInternals | undefined;
+  /** What is missing, for the warning. */
+  readonly missing: readonly string[];
+}
+
+/** Detects what the fast path needs, with `requireModule` (cdktf's modules) and a throwaway stack (no App, nothing on disk). */
+export function detectFastPath(
+  requireModule: Require,
+  probeStack: () => object = () => new TerraformStack(new Construct(undefined as unknown as Construct, ''), 'probe'),
+): FastPathDetection {
+  const deepMerge = load<DeepMerge>(requireModule, 'cdktf/lib/util', (m) => m.deepMerge, isFunction);
+  // Stack-level overrides live in the private field `rawOverrides`.
+  let overridesField = false;
+  try {
+    const overrides = (probeStack() as Record<string, unknown>).rawOverrides;
+    overridesField = overrides !== null && typeof overrides === 'object' && Object.keys(overrides).length === 0;
+  } catch {
+    overridesField = false;
+  }
+  const missing = [...(deepMerge ? [] : ['cdktf/lib/util deepMerge']), ...(overridesField ? [] : ['TerraformStack.rawOverrides'])];
+  const fast: FastPathInternals | undefined =
+    deepMerge && overridesField
+      ? { deepMerge, hasStackOverrides: (stack) => Object.keys((stack as unknown as { rawOverrides: object }).rawOverrides).length > 0 }
+      : undefined;
+  return { fast, missing };
+}
+
+const DETECTED = detectFastPath(require);
+export const FAST_PATH: FastPathInternals | undefined = DETECTED.fast;
+export const FAST_PATH_MISSING: readonly string[] = DETECTED.missing;
+
+/** The warning synth prints once when it falls back to the public path; undefined when nothing is missing. */
+export function publicPathWarning(missing: readonly string[] = FAST_PATH_MISSING): string | undefined {
+  if (missing.length === 0) return undefined;
+  return `cdktf's internals changed (${missing.join(', ')} not found): synth takes cdktf's public path, which is slower but writes the same files`;
+}
 
 /** The module whose `captureStackTrace` every token calls (read from the exports at call time). */
 const stackTraceModule = load<{ captureStackTrace: () => string[] }>(
+  require,
   'cdktf/lib/tokens/private/stack-trace',
   (m) => m,
   (m) => {
@@ -36,48 +83,10 @@ const stackTraceModule = load<{ captureStackTrace: () => string[] }>(
 );
 
 /** cdktf's check that the installed Terraform supports resource moves. */
-const TerraformVersionValidation = load<ValidationClass>('cdktf/lib/validations/validate-terraform-version', (m) => m.ValidateTerraformVersion, isFunction);
-
-/** Stack-level overrides live in the private field `rawOverrides`: probed on a throwaway stack (no App, nothing on disk). */
-const stackOverridesField = ((): boolean => {
-  try {
-    const probe = new TerraformStack(new Construct(undefined as unknown as Construct, ''), 'probe') as unknown as Record<string, unknown>;
-    const overrides = probe.rawOverrides;
-    return overrides !== null && typeof overrides === 'object' && Object.keys(overrides).length === 0;
-  } catch {
-    return false;
-  }
-})();
+const TerraformVersionValidation = load<ValidationClass>(require, 'cdktf/lib/validations/validate-terraform-version', (m) => m.ValidateTerraformVersion, isFunction);
 
 /** Set by cdktf's custom synthesis (e.g. TerraformAsset copying its files); a global symbol, read where the synthesizer would. */
 export const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
-
-/** What is missing for the fast rendering path; empty when it is available. */
-export const FAST_PATH_MISSING: readonly string[] = [
-  ...(deepMerge ? [] : ['cdktf/lib/util deepMerge']),
-  ...(stackOverridesField ? [] : ['TerraformStack.rawOverrides']),
-];
-
-/** The warning synth prints once when it falls back to the public path. */
-export function publicPathWarning(): string | undefined {
-  if (FAST_PATH_MISSING.length === 0) return undefined;
-  return `cdktf's internals changed (${FAST_PATH_MISSING.join(', ')} not found): synth takes cdktf's public path, which is slower but writes the same files`;
-}
-
-/** The fast path's two private needs, or undefined when cdktf changed shape. */
-export interface FastPathInternals {
-  readonly deepMerge: DeepMerge;
-  /** Whether `stack` has stack-level overrides (which may hold tokens: those stacks take cdktf's own path). */
-  readonly hasStackOverrides: (stack: TerraformStack) => boolean;
-}
-
-export const FAST_PATH: FastPathInternals | undefined =
-  deepMerge && stackOverridesField
-    ? {
-        deepMerge,
-        hasStackOverrides: (stack) => Object.keys((stack as unknown as { rawOverrides: object }).rawOverrides).length > 0,
-      }
-    : undefined;
 
 /**
  * Turns off cdktf's per-token stack traces (`App({ stackTraces: false })`

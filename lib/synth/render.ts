@@ -218,7 +218,7 @@ function resolveElement(stack: TerraformStack, element: TerraformElement, fragme
   } catch (error) {
     if (!(error instanceof CrossStackReference)) throw error;
     throw new SynthError(
-      `Synth failed: stack "${stack.node.id}" references ${error.message} at [${element.node.path}]. ` +
+      `Synth failed: stack "${stack.node.id}" references ${error.identifier} of stack "${error.fromStack}" at [${element.node.path}]. ` +
         `A stack may only reference its own resources, data sources, variables, locals and providers: ` +
         `look the value up by name with a data source (as service stacks find the cluster), or derive it from the catalog.`,
     );
