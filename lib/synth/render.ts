@@ -14,8 +14,13 @@ import {
   Aspects,
   DefaultTokenResolver,
   StringConcat,
+  TerraformDataSource,
   TerraformElement,
+  TerraformHclModule,
+  TerraformLocal,
   TerraformOutput,
+  TerraformResource,
+  TerraformVariable,
   TerraformStack,
   Tokenization,
   type IAspect,
@@ -26,6 +31,7 @@ import {
 import { ConstructOrder, type IConstruct } from 'constructs';
 import { policiesOf, type StackDocument } from '../policy/aspect';
 import { FAST_PATH, publicPathWarning, runCustomSynthesis, terraformVersionValidation, type FastPathInternals } from './cdktf-internals';
+import { unknownReferences } from './references';
 import { stableStringify } from './serialize';
 
 /** Synth stopped on a problem in the stacks (error annotations, failed validations, cross-stack references): the message says what to fix. */
@@ -109,6 +115,7 @@ function renderStack(stack: TerraformStack, session: { outdir: string; skipValid
   }
   const warnings = annotations.filter((a) => a.level === AnnotationMetadataEntryType.WARN).map((a) => `[${a.constructPath}] ${a.message}`);
   const document = terraformDocument(stack, fast);
+  refuseUnknownReferences(stack, document);
   for (const policy of policiesOf(stack)) policy.check(stack, document as StackDocument);
   const json = stableStringify(document) ?? '';
   return { name: stack.node.id, manifest, json, warnings };
@@ -223,4 +230,35 @@ function resolveElement(stack: TerraformStack, element: TerraformElement, fragme
         `look the value up by name with a data source (as service stacks find the cluster), or derive it from the catalog.`,
     );
   }
+}
+
+/** Fails when the stack's JSON references an address it does not define (a string written by hand, or a copied id). */
+function refuseUnknownReferences(stack: TerraformStack, document: Record<string, unknown>): void {
+  const unknown = unknownReferences(document);
+  if (unknown.length === 0) return;
+  const app = App.of(stack);
+  const lines = unknown.map((reference) => {
+    const owners = app.node
+      .findAll()
+      .filter((node): node is TerraformStack => TerraformStack.isStack(node) && node !== stack)
+      .filter((other) => other.node.findAll().some((node) => TerraformElement.isTerraformElement(node) && elementAddress(node) === reference.address))
+      .map((other) => `stack "${other.node.id}"`);
+    const where = reference.constructPath ? `[${reference.constructPath}] ${reference.location}` : reference.location;
+    return `  - ${where}: ${reference.address} is not an element of this stack${owners.length > 0 ? ` (it is one of ${owners.join(', ')})` : ''}`;
+  });
+  throw new SynthError(
+    `Synth failed: stack "${stack.node.id}" references what it does not define:\n${lines.join('\n')}\n` +
+      `A stack may only reference its own resources, data sources, variables, locals and providers: ` +
+      `look the value up by name with a data source (as service stacks find the cluster), or derive it from the catalog.`,
+  );
+}
+
+/** The Terraform address of `element` as references spell it. */
+function elementAddress(element: TerraformElement): string | undefined {
+  if (TerraformResource.isTerraformResource(element)) return `${element.terraformResourceType}.${element.friendlyUniqueId}`;
+  if (element instanceof TerraformDataSource) return `data.${element.terraformResourceType}.${element.friendlyUniqueId}`;
+  if (element instanceof TerraformVariable) return `var.${element.friendlyUniqueId}`;
+  if (element instanceof TerraformLocal) return `local.${element.friendlyUniqueId}`;
+  if (element instanceof TerraformHclModule) return `module.${element.friendlyUniqueId}`;
+  return undefined;
 }

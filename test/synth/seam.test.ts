@@ -12,6 +12,7 @@ import { buildStacks } from '../../lib/app';
 import { renderStacks, synthesizeCatalog } from '../../lib/synth';
 import { detectFastPath, FAST_PATH, FAST_PATH_MISSING, publicPathWarning } from '../../lib/synth/cdktf-internals';
 import { renderPath } from '../../lib/synth/render';
+import { expressionReferences } from '../../lib/synth/references';
 import { exampleCatalog } from '../helpers';
 
 jest.setTimeout(120_000);
@@ -126,5 +127,43 @@ describe('a cross-stack reference', () => {
     new TerraformOutput(stack, 'Email', { value: sa.email });
     const [rendered] = renderStacks(app);
     expect(JSON.parse(rendered.json).output.Email.value).toBe('${google_service_account.Sa.email}');
+  });
+});
+
+describe('a reference written as a string', () => {
+  it('to an element of no stack, or of another stack, fails synth naming the stacks, the construct path and where', () => {
+    const app = new App({ outdir: freshOutdir(), stackTraces: false });
+    const [a, b] = ['service-a-production', 'service-b-production'].map((name) => {
+      const stack = new TerraformStack(app, name);
+      new GoogleProvider(stack, 'google', { project: 'p' });
+      return stack;
+    });
+    new ServiceAccount(a, 'Sa', { accountId: 'application' });
+    new TerraformOutput(b, 'Email', { value: '${google_service_account.Sa.email}' });
+    new ServiceAccount(b, 'Other', { accountId: 'other', description: '${var.missing} and ${data.google_project.host.number} for ${google_service_account.Other.email}' });
+    let message = '';
+    try {
+      renderStacks(app);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Synth failed: stack "service-b-production" references what it does not define:/);
+    expect(message).toContain('[service-b-production/Other] resource.google_service_account.Other.description: var.missing is not an element of this stack\n');
+    expect(message).toContain('data.google_project.host is not an element of this stack\n');
+    expect(message).toContain('output.Email.value: google_service_account.Sa is not an element of this stack (it is one of stack "service-a-production")');
+    expect(message).not.toContain('google_service_account.Other ');
+  });
+});
+
+describe('expressionReferences', () => {
+  it.each([
+    ['${google_project.p.id}', ['google_project.p']],
+    ['${data.google_project.host.number}-${var.region}-${local.x}-${module.m.out}', ['data.google_project.host', 'var.region', 'local.x', 'module.m']],
+    ['${each.value} ${count.index} ${path.module} ${self.id} ${terraform.workspace}', []],
+    ['$${not.a_reference} ${lookup(google_x.y.map, "a.b", "c.d")}', ['google_x.y']],
+    ['${[for s in google_x.y.list : s.id]} ${element(google_a.b[*].id, 0).name}', ['google_x.y', 'google_a.b']],
+    ['${{ a = { b = google_x.y.z } }}', ['google_x.y']],
+  ])('%s', (text, expected) => {
+    expect(expressionReferences(text)).toEqual(expected);
   });
 });
