@@ -1,6 +1,8 @@
 // Transactional output. cdktf.out is a symbolic link to one complete
-// generation in the sibling folder .cdktf.out.generations/; a synth builds
-// the next generation there (unchanged files are hard links to the current
+// generation, a sibling folder .cdktf.out.gen-<id> (a sibling, so that paths
+// relative to a stack folder that leave cdktf.out, like the bootstrap
+// stack's local state, resolve to the same place); a synth builds the next
+// generation beside it (unchanged files are hard links to the current
 // ones, so they keep their inode and modification time), then swaps the link
 // with one rename. Whatever happens (an error in any shard, kill -9 at any
 // point, a read-only file), cdktf.out is entirely the old output or entirely
@@ -32,10 +34,22 @@ import { Manifest, type StackManifest } from 'cdktf';
 import { SynthError } from './render';
 import { stableStringify } from './serialize';
 
-/** The folder holding the generations of `outdir` (a sibling, so the swap is a rename on one file system). */
-export function generationsDir(outdir: string): string {
+/** Generations of `outdir` are its siblings named with this prefix (same folder: the swap is a rename on one file system). */
+export function generationPrefix(outdir: string): string {
+  return `.${basename(resolve(outdir))}.gen-`;
+}
+
+/** Every generation folder of `outdir`, live or not. */
+export function generations(outdir: string): string[] {
+  const parent = dirname(resolve(outdir));
+  const prefix = generationPrefix(outdir);
+  return existsSync(parent) ? readdirSync(parent).filter((name) => name.startsWith(prefix)).map((name) => join(parent, name)) : [];
+}
+
+/** Where a plain cdktf.out folder (from before generations) waits while it is replaced. */
+function legacyPath(outdir: string): string {
   const absolute = resolve(outdir);
-  return join(dirname(absolute), `.${basename(absolute)}.generations`);
+  return join(dirname(absolute), `.${basename(absolute)}.legacy`);
 }
 
 export function lockPath(outdir: string): string {
@@ -116,23 +130,20 @@ export function liveDir(outdir: string): string | undefined {
   }
 }
 
-const LEGACY = 'legacy';
-
 /**
  * Starts a synth of `outdir` (under its lock): recovers a one-time migration
  * cut short, removes generations left by killed synths, and creates the
  * folder the next generation is built in.
  */
 export function startGeneration(outdir: string): string {
-  const store = generationsDir(outdir);
-  const legacy = join(store, LEGACY);
+  const legacy = legacyPath(outdir);
   if (!pathExists(outdir) && existsSync(legacy)) renameSync(legacy, outdir);
   removeGenerationsExcept(outdir, []);
   // A link a killed synth did not get to swap in.
   const absolute = resolve(outdir);
   const leftover = new RegExp(`^${basename(absolute).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+\\.link$`);
   for (const name of readdirSync(dirname(absolute))) if (leftover.test(name)) rmSync(join(dirname(absolute), name), { force: true });
-  const staging = join(store, `${Date.now()}-${process.pid}`);
+  const staging = join(dirname(absolute), `${generationPrefix(outdir)}${Date.now()}-${process.pid}`);
   mkdirSync(staging, { recursive: true });
   return staging;
 }
@@ -148,11 +159,8 @@ function pathExists(path: string): boolean {
 
 /** Deletes every generation but the live one and `keep`. */
 function removeGenerationsExcept(outdir: string, keep: readonly string[]): void {
-  const store = generationsDir(outdir);
-  if (!existsSync(store)) return;
   const live = liveDir(outdir);
-  for (const name of readdirSync(store)) {
-    const path = join(store, name);
+  for (const path of generations(outdir)) {
     if (path === live || keep.includes(path)) continue;
     rmSync(path, { recursive: true, force: true });
   }
@@ -254,6 +262,7 @@ export function commitGeneration(options: CommitOptions): CommitResult {
   swapIn(outdir, staging);
   killPoint('swapped');
   removeGenerationsExcept(outdir, []);
+  rmSync(legacyPath(outdir), { recursive: true, force: true });
   return result;
 }
 
@@ -262,7 +271,7 @@ function swapIn(outdir: string, staging: string): void {
   const absolute = resolve(outdir);
   if (pathExists(absolute) && !lstatSync(absolute).isSymbolicLink()) {
     // Once, from a plain folder: the start of the next synth puts it back if we stop in between.
-    renameSync(absolute, join(generationsDir(outdir), LEGACY));
+    renameSync(absolute, legacyPath(outdir));
   }
   const link = `${absolute}.${process.pid}.link`;
   rmSync(link, { force: true });

@@ -1,8 +1,9 @@
 // The fast synth path (lib/synth.ts): same bytes as cdktf, incremental
 // writes, a correct manifest, subset and full synth.
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, realpathSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { generations } from '../../lib/synth/write';
 import { AnnotationMetadataEntryType, Annotations, App, TerraformStack } from 'cdktf';
 import { ref } from 'cdktf/lib/tfExpression';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
@@ -138,10 +139,12 @@ describe('synthesizeCatalog', () => {
     const outdir = freshOutdir();
     await synthesizeCatalog(catalog, { outdir, workers: 1 });
     expect(lstatSync(outdir).isSymbolicLink()).toBe(true);
-    const generations = join(dirname(outdir), '.cdktf.out.generations');
-    const [first] = readdirSync(generations);
+    const first = generations(outdir);
+    expect(first).toEqual([realpathSync(outdir)]);
+    expect(basename(first[0])).toMatch(/^\.cdktf\.out\.gen-/);
+    expect(dirname(first[0])).toBe(realpathSync(dirname(outdir))); // a sibling: relative paths out of it land where they would from cdktf.out
     await synthesizeCatalog(catalog, { outdir, workers: 1 });
-    expect(readdirSync(generations)).toEqual([first]);
+    expect(generations(outdir)).toEqual(first);
     expect(existsSync(`${outdir}.lock`)).toBe(false);
   });
 });

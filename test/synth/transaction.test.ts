@@ -2,12 +2,12 @@
 // any point leaves cdktf.out entirely old or entirely new, manifest included;
 // a concurrent synth is refused; a stale lock is taken over.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { loadCatalog } from '../../lib/catalog/load';
 import { synthesizeCatalog } from '../../lib/synth';
-import { KILL_POINTS, lockPath } from '../../lib/synth/write';
+import { KILL_POINTS, generations, lockPath } from '../../lib/synth/write';
 import { REPO_ROOT, tempCatalog } from '../helpers';
 
 jest.setTimeout(300_000);
@@ -71,8 +71,9 @@ describe('a synth killed with SIGKILL', () => {
     expect(tree(outdir)).toEqual(newTree);
     // Killed after the swap, the new output is complete: nothing is left to write.
     expect(summary.written.length > 0).toBe(point !== 'swapped');
-    expect(readdirSync(join(dirname(outdir), '.cdktf.out.generations'))).toHaveLength(1);
-    expect(readdirSync(dirname(outdir)).sort()).toEqual(['.cdktf.out.generations', 'cdktf.out']);
+    // One generation, the live one, and nothing else left behind (no lock, no half-made link).
+    expect(generations(outdir)).toEqual([realpathSync(outdir)]);
+    expect(readdirSync(dirname(outdir)).sort()).toEqual([basename(realpathSync(outdir)), 'cdktf.out']);
   });
 
   it('at arbitrary moments (timed kills, sharded) leaves it old or new', async () => {
@@ -134,7 +135,7 @@ describe('the lock', () => {
     await expect(synthesizeCatalog({ ...broken, platform }, { outdir, workers: 1 })).rejects.toThrow();
     expect(tree(outdir)).toEqual(oldTree);
     expect(existsSync(lockPath(outdir))).toBe(false);
-    expect(readdirSync(join(dirname(outdir), '.cdktf.out.generations'))).toHaveLength(1);
+    expect(generations(outdir)).toEqual([realpathSync(outdir)]);
     rmSync(dirname(outdir), { recursive: true, force: true });
   });
 });
