@@ -2,7 +2,8 @@
 // writes, a correct manifest, subset and full synth.
 import { existsSync, lstatSync, mkdtempSync, realpathSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BOOTSTRAP_STATE_FILE } from '../../stacks/bootstrap-stack';
 import { generations } from '../../lib/synth/write';
 import { AnnotationMetadataEntryType, Annotations, App, TerraformStack } from 'cdktf';
 import { ref } from 'cdktf/lib/tfExpression';
@@ -143,6 +144,8 @@ describe('synthesizeCatalog', () => {
     expect(first).toEqual([realpathSync(outdir)]);
     expect(basename(first[0])).toMatch(/^\.cdktf\.out\.gen-/);
     expect(dirname(first[0])).toBe(realpathSync(dirname(outdir))); // a sibling: relative paths out of it land where they would from cdktf.out
+    // Terraform runs in the physical folder: the bootstrap state still lands beside cdktf.out.
+    expect(resolve(realpathSync(join(outdir, 'stacks', 'bootstrap')), BOOTSTRAP_STATE_FILE)).toBe(join(realpathSync(dirname(outdir)), 'terraform.bootstrap.tfstate'));
     await synthesizeCatalog(catalog, { outdir, workers: 1 });
     expect(generations(outdir)).toEqual(first);
     expect(existsSync(`${outdir}.lock`)).toBe(false);
