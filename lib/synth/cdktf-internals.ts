@@ -5,7 +5,7 @@
 // serializer): slower, the same bytes. test/synth/seam.test.ts synthesizes
 // the example catalog both ways and compares.
 /* eslint-disable @typescript-eslint/no-require-imports */
-import { TerraformStack } from 'cdktf';
+import { Lazy, TerraformStack, Token } from 'cdktf';
 import { Construct, type IConstruct, type IValidation } from 'constructs';
 
 type DeepMerge = (target: Record<string, unknown>, ...sources: unknown[]) => Record<string, unknown>;
@@ -87,6 +87,83 @@ const TerraformVersionValidation = load<ValidationClass>(require, 'cdktf/lib/val
 
 /** Set by cdktf's custom synthesis (e.g. TerraformAsset copying its files); a global symbol, read where the synthesizer would. */
 export const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
+
+/**
+ * Resolves a fragment like cdktf's resolve, but walks the plain parts
+ * (strings and numbers that hold no token, arrays, plain objects) itself and
+ * hands only the parts that may hold a token to `resolve` (cdktf's): its
+ * generic walk builds a context per value and was half of the synth.
+ * It relies on how cdktf encodes tokens (strings contain `TfToken[`, numbers
+ * are doubles beyond 1e200), checked at load time; when that does not hold,
+ * it is undefined and every value goes through cdktf.
+ */
+export type PlainResolve = (value: unknown, resolve: (value: unknown) => unknown) => unknown;
+
+/** Numbers that cdktf's number-token test would look at: the plain ones are far smaller. */
+const TOKEN_NUMBER_MAGNITUDE = 1e200;
+/** cdktf also scans strings for numbers written like encoded number tokens (e.g. 1.2e+289). */
+const NUMBER_LIKE = /[-|\d.+]e[-|\d.eE+]/;
+const TOKEN_MARK = 'TfToken[';
+
+function plainString(value: string): boolean {
+  return !value.includes(TOKEN_MARK) && !NUMBER_LIKE.test(value) && value !== Token.STRING_MAP_TOKEN_VALUE && value !== Token.ANY_MAP_TOKEN_VALUE;
+}
+
+function plainNumber(value: number): boolean {
+  return Math.abs(value) < TOKEN_NUMBER_MAGNITUDE && value !== Token.NUMBER_MAP_TOKEN_VALUE;
+}
+
+const plainResolve: PlainResolve = (value, resolve) => {
+  if (value === undefined || value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return plainString(value) ? value : resolve(value);
+  if (typeof value === 'number') return plainNumber(value) ? value : resolve(value);
+  if (typeof value !== 'object' || value instanceof Date) return resolve(value);
+  if (Array.isArray(value)) {
+    // A list token is an element of the array: then cdktf resolves the array as a whole.
+    for (const item of value) {
+      if ((typeof item === 'string' && !plainString(item)) || (typeof item === 'number' && !plainNumber(item))) return resolve(value);
+    }
+    const resolved: unknown[] = [];
+    for (const item of value) {
+      const result = plainResolve(item, resolve);
+      if (result !== undefined) resolved.push(result);
+    }
+    return resolved;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  const record = value as Record<string, unknown>;
+  // Tokens (anything with resolve()), constructs and class instances: cdktf's call.
+  if ((prototype !== Object.prototype && prototype !== null) || typeof record.resolve === 'function') return resolve(value);
+  const resolved: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    if (!plainString(key)) return resolve(value);
+    const result = plainResolve(record[key], resolve);
+    if (result !== undefined) resolved[key] = result;
+  }
+  return resolved;
+};
+
+/** Whether cdktf still encodes tokens the way plainResolve expects. */
+function tokenEncodingAsExpected(): boolean {
+  try {
+    const lazy = { produce: () => 'x' };
+    const string = Token.asString(Lazy.stringValue(lazy));
+    const number = Token.asNumber(Lazy.numberValue({ produce: () => 1 }));
+    const [listItem] = Token.asList(Lazy.listValue({ produce: () => ['x'] }));
+    const mapKeys = Object.keys(Token.asStringMap(Lazy.anyValue({ produce: () => ({}) })));
+    return (
+      !plainString(string) &&
+      !plainNumber(number) &&
+      !plainString(listItem) &&
+      mapKeys.length > 0 &&
+      mapKeys.every((key) => !plainString(key))
+    );
+  } catch {
+    return false;
+  }
+}
+
+export const PLAIN_RESOLVE: PlainResolve | undefined = tokenEncodingAsExpected() ? plainResolve : undefined;
 
 /**
  * Turns off cdktf's per-token stack traces (`App({ stackTraces: false })`

@@ -30,7 +30,7 @@ import {
 } from 'cdktf';
 import { ConstructOrder, type IConstruct } from 'constructs';
 import { policiesOf, type StackDocument } from '../policy/aspect';
-import { FAST_PATH, publicPathWarning, runCustomSynthesis, terraformVersionValidation, type FastPathInternals } from './cdktf-internals';
+import { FAST_PATH, PLAIN_RESOLVE, publicPathWarning, runCustomSynthesis, terraformVersionValidation, type FastPathInternals, type PlainResolve } from './cdktf-internals';
 import { unknownReferences } from './references';
 import { stableStringify } from './serialize';
 
@@ -167,7 +167,7 @@ export function terraformDocument(stack: TerraformStack, fast: FastPathInternals
     return (Object.getPrototypeOf(stack) as TerraformStack).toTerraform.call(stack) as Record<string, unknown>;
   }
   const metadata = { version: stack.node.tryGetContext('cdktfVersion') as string, stackName: stack.node.id, backend: 'local', cloud: undefined };
-  for (const element of elements) fast.deepMerge(metadata, resolveElement(stack, element, () => element.toMetadata()));
+  for (const element of elements) fast.deepMerge(metadata, resolveElement(stack, element, () => element.toMetadata(), PLAIN_RESOLVE));
   const outputs = {};
   for (const element of elements) {
     if (!TerraformOutput.isTerraformOutput(element)) continue;
@@ -178,7 +178,7 @@ export function terraformDocument(stack: TerraformStack, fast: FastPathInternals
     fast.deepMerge(outputs, nested);
   }
   const document: Record<string, unknown> = { '//': { metadata, outputs } };
-  for (const element of elements) fast.deepMerge(document, resolveElement(stack, element, () => element.toTerraform()));
+  for (const element of elements) fast.deepMerge(document, resolveElement(stack, element, () => element.toTerraform(), PLAIN_RESOLVE));
   return document;
 }
 
@@ -217,11 +217,12 @@ function refuseCrossStackReferences(app: App): void {
 /**
  * Resolves `fragment()` of `element` in its stack, with cdktf's "preparing"
  * flag, under which a reference to another stack's element reports itself
- * (the output is otherwise the same).
+ * (the output is otherwise the same). `plain` walks what holds no token.
  */
-function resolveElement(stack: TerraformStack, element: TerraformElement, fragment: () => unknown): Record<string, unknown> {
+function resolveElement(stack: TerraformStack, element: TerraformElement, fragment: () => unknown, plain?: PlainResolve): Record<string, unknown> {
+  const resolve = (value: unknown): unknown => Tokenization.resolve(value, { scope: stack, preparing: true, resolver: TOKEN_RESOLVER });
   try {
-    return Tokenization.resolve(fragment(), { scope: stack, preparing: true, resolver: TOKEN_RESOLVER }) as Record<string, unknown>;
+    return (plain ? plain(fragment(), resolve) : resolve(fragment())) as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof CrossStackReference)) throw error;
     throw new SynthError(
