@@ -4,8 +4,9 @@
 // Environment: CATALOG_DIR (default: the current directory); STACKS (comma-
 // separated stack patterns, like the arguments); CDKTF_OUTDIR (default
 // cdktf.out); SYNTH_WORKERS (threads for a full synth, default one per core
-// from 200 stacks). The whole catalog is validated even when only some stacks
-// are synthesized.
+// from 200 stacks); SYNTH_PUBLIC_PATH=1 (render through cdktf's public API
+// only). The whole catalog is validated even when only some stacks are
+// synthesized; the output is replaced as a whole, under cdktf.out.lock.
 import { CatalogError, loadCatalog } from '../lib/catalog/load';
 import { stackNames } from '../lib/app';
 import { StackSelectionError, SynthError, stackSelector, synthesizeCatalog } from '../lib/synth';

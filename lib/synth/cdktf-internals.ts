@@ -4,8 +4,8 @@
 // says so, and synth takes cdktf's public path (`stack.toTerraform()` and our
 // serializer): slower, the same bytes. test/synth/seam.test.ts synthesizes
 // the example catalog both ways and compares.
-/* eslint-disable @typescript-eslint/no-require-imports */
 import { Lazy, TerraformStack, Token } from 'cdktf';
+import { spawnSync } from 'node:child_process';
 import { Construct, type IConstruct, type IValidation } from 'constructs';
 
 type DeepMerge = (target: Record<string, unknown>, ...sources: unknown[]) => Record<string, unknown>;
@@ -189,7 +189,6 @@ export function terraformVersionValidation(range: string, message: string): IVal
   if (TerraformVersionValidation) return new TerraformVersionValidation(range, message);
   return {
     validate: () => {
-      const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
       const run = spawnSync(process.env.TERRAFORM_BINARY_NAME || 'terraform', ['version', '-json'], { encoding: 'utf8' });
       const version = /"terraform_version":\s*"(\d+)\.(\d+)/.exec(run.stdout ?? '');
       if (!version) return [`could not run terraform version to check ${range}: ${message}`];

@@ -94,7 +94,7 @@ export function expressionReferences(text: string): string[] {
       iterators.add(match[1]);
       if (match[2]) iterators.add(match[2]);
     }
-    for (const match of code.matchAll(/(?<![\w.\-])([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(?:\.([A-Za-z_][\w-]*))?/g)) {
+    for (const match of code.matchAll(/(?<![\w.-])([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(?:\.([A-Za-z_][\w-]*))?/g)) {
       const [, head, first, second] = match;
       if (BUILT_IN.has(head) || iterators.has(head)) continue;
       if (head === 'var' || head === 'local' || head === 'module') addresses.push(`${head}.${first}`);

@@ -2,7 +2,7 @@
 // the fast path and the public fallback write the same bytes; a cdktf without
 // the internals falls back with a warning; every element is resolved once;
 // a reference to another stack's element fails synth.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
@@ -165,5 +165,21 @@ describe('expressionReferences', () => {
     ['${{ a = { b = google_x.y.z } }}', ['google_x.y']],
   ])('%s', (text, expected) => {
     expect(expressionReferences(text)).toEqual(expected);
+  });
+});
+
+describe('private cdktf access', () => {
+  it('happens in lib/synth/cdktf-internals.ts only', () => {
+    const root = join(__dirname, '..', '..');
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+      });
+    const offenders = ['bin', 'lib', 'stacks', 'constructs']
+      .flatMap((dir) => files(join(root, dir)))
+      .filter((path) => !path.endsWith(join('lib', 'synth', 'cdktf-internals.ts')))
+      .filter((path) => /cdktf\/lib\/|rawOverrides|Symbol\.for\('cdktf\//.test(readFileSync(path, 'utf8')));
+    expect(offenders).toEqual([]);
   });
 });
