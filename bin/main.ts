@@ -9,15 +9,18 @@
 // synthesized; the output is replaced as a whole, under cdktf.out.lock.
 import { CatalogError, loadCatalog } from '../lib/catalog/load';
 import { stackNames } from '../lib/app';
-import { StackSelectionError, SynthError, stackSelector, synthesizeCatalog } from '../lib/synth';
+import { StackSelectionError, SynthError, prestartForCatalog, stackSelector, synthesizeCatalog } from '../lib/synth';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   let catalog;
   let include;
+  const root = process.env.CATALOG_DIR ?? process.cwd();
+  const patterns = [...process.argv.slice(2), ...(process.env.STACKS ?? '').split(',')];
+  // A full synth of a large catalog: its workers load cdktf while this thread reads the catalog.
+  const prestarted = patterns.every((pattern) => pattern.trim() === '') ? prestartForCatalog(root) : undefined;
   try {
-    catalog = loadCatalog(process.env.CATALOG_DIR ?? process.cwd());
-    const patterns = [...process.argv.slice(2), ...(process.env.STACKS ?? '').split(',')];
+    catalog = loadCatalog(root);
     include = stackSelector(patterns, stackNames(catalog));
   } catch (error) {
     if (error instanceof CatalogError || error instanceof StackSelectionError) {
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const summary = await synthesizeCatalog(catalog, { include });
+  const summary = await synthesizeCatalog(catalog, { include, prestarted });
   for (const warning of summary.warnings) console.error(`warning: ${warning}`);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const removed = summary.removed.length > 0 ? `, removed ${summary.removed.join(', ')}` : '';

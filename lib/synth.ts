@@ -10,13 +10,26 @@
 import { App, TerraformStack } from 'cdktf';
 import type { Catalog } from './catalog/load';
 import { buildStacks, stackNames } from './app';
-import { defaultWorkers, renderShard, renderShards, useFastTokens } from './synth/shard';
+import { defaultWorkers, renderShard, renderShards, stopWorkers, useFastTokens, type PrestartedWorkers } from './synth/shard';
 import { acquireLock, commitGeneration, discardGeneration, killPoint, startGeneration } from './synth/write';
 
 export { StackSelectionError, globToRegExp, stackSelector } from './synth/select';
 export { PUBLIC_PATH_ENV, SynthError, renderStacks, type RenderedStack } from './synth/render';
 export { stableStringify } from './synth/serialize';
-export { PLAIN_CDKTF_ENV, SHARD_MIN_STACKS, WORKERS_ENV, defaultWorkers, renderShard, shardOf, useFastTokens, type ShardResult } from './synth/shard';
+export {
+  PLAIN_CDKTF_ENV,
+  SHARD_MIN_STACKS,
+  WORKERS_ENV,
+  defaultWorkers,
+  prestartForCatalog,
+  prestartWorkers,
+  renderShard,
+  shardOf,
+  stopWorkers,
+  useFastTokens,
+  type PrestartedWorkers,
+  type ShardResult,
+} from './synth/shard';
 
 export interface SynthOptions {
   /** Where cdktf.out is. @default CDKTF_OUTDIR, else `cdktf.out` (as cdktf's App) */
@@ -34,6 +47,8 @@ export interface SynthOptions {
   readonly workers?: number;
   /** Render through cdktf's public API only. @default SYNTH_PUBLIC_PATH=1 */
   readonly publicPath?: boolean;
+  /** Workers started before the catalog was loaded ({@link prestartWorkers}); stopped if unused. @default none */
+  readonly prestarted?: PrestartedWorkers;
 }
 
 export interface SynthSummary {
@@ -57,17 +72,24 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   // HCL output is cdktf's own path (and rare): written in place, not transactional.
   const hcl = process.env.SYNTH_HCL_OUTPUT === 'true' || process.env.SYNTH_HCL_OUTPUT === '1';
+  const complete = options.include === undefined;
+  const shards = complete && !hcl ? Math.max(1, options.workers ?? defaultWorkers(stackNames(catalog).length)) : 1;
+  if (shards === 1) await stopWorkers(options.prestarted);
   if (hcl) return synthesizeHcl(catalog, outdir, options.include);
 
-  const complete = options.include === undefined;
-  const shards = complete ? Math.max(1, options.workers ?? defaultWorkers(stackNames(catalog).length)) : 1;
-  const release = acquireLock(outdir);
+  let release: () => void;
+  try {
+    release = acquireLock(outdir);
+  } catch (error) {
+    await stopWorkers(options.prestarted);
+    throw error;
+  }
   try {
     const staging = startGeneration(outdir);
     try {
       const results =
         shards > 1
-          ? await renderShards(catalog, { outdir: staging, shards, publicPath: options.publicPath })
+          ? await renderShards(catalog, { outdir: staging, shards, publicPath: options.publicPath, prestarted: options.prestarted })
           : [renderShard(catalog, { outdir: staging, include: options.include, publicPath: options.publicPath })];
       const stacks = results.flatMap((r) => r.stacks);
       killPoint('rendered');

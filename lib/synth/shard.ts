@@ -2,6 +2,7 @@
 // the main thread renders one shard, a worker thread each of the others.
 // Workers only render and hand back JSON: the main thread writes, once every
 // shard has succeeded (lib/synth/write.ts).
+import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -75,17 +76,58 @@ export interface WorkerInput {
 }
 
 /**
- * Renders `shards` shards of the whole catalog: shard 0 here, the others in
- * worker threads. Fails as soon as one shard fails, stopping the others.
+ * Worker threads started before the catalog is loaded: they load cdktf and
+ * the providers (a second or so) while the main thread parses the catalog,
+ * then wait for their shard.
  */
-export async function renderShards(catalog: Catalog, options: { outdir: string; shards: number; publicPath?: boolean }): Promise<ShardResult[]> {
+export interface PrestartedWorkers {
+  readonly workers: readonly Worker[];
+}
+
+export function prestartWorkers(count: number): PrestartedWorkers {
+  return { workers: Array.from({ length: count }, () => new Worker(join(__dirname, 'worker.js'))) };
+}
+
+/**
+ * Prestarts the workers a full synth of the catalog under `root` will likely
+ * use, guessed from the number of service files (most give two stacks). A
+ * wrong guess costs only their start-up: the synth stops workers it does not use.
+ */
+export function prestartForCatalog(root: string): PrestartedWorkers | undefined {
+  try {
+    const files = readdirSync(join(root, 'services')).filter((name) => name.endsWith('.yaml')).length;
+    const workers = defaultWorkers(files * 2);
+    return workers > 1 ? prestartWorkers(workers - 1) : undefined;
+  } catch {
+    return undefined; // no services folder, or a bad SYNTH_WORKERS: the synth itself reports it
+  }
+}
+
+/** Stops prestarted workers that a synth did not use. */
+export async function stopWorkers(prestarted: PrestartedWorkers | undefined): Promise<void> {
+  await Promise.all((prestarted?.workers ?? []).map((worker) => worker.terminate()));
+}
+
+/**
+ * Renders `shards` shards of the whole catalog: shard 0 here, the others in
+ * worker threads (prestarted ones if there are exactly enough). Fails as soon
+ * as one shard fails, stopping the others.
+ */
+export async function renderShards(
+  catalog: Catalog,
+  options: { outdir: string; shards: number; publicPath?: boolean; prestarted?: PrestartedWorkers },
+): Promise<ShardResult[]> {
   const { outdir, shards, publicPath } = options;
+  const prestarted = options.prestarted?.workers.length === shards - 1 ? options.prestarted.workers : undefined;
+  if (!prestarted) await stopWorkers(options.prestarted);
   const workers: Worker[] = [];
   const results: Promise<ShardResult>[] = [];
   for (let shard = 1; shard < shards; shard++) {
-    const worker = new Worker(join(__dirname, 'worker.js'), { workerData: { catalog, outdir, shard, shards, publicPath } satisfies WorkerInput });
+    const input: WorkerInput = { catalog, outdir, shard, shards, publicPath };
+    const worker = prestarted?.[shard - 1] ?? new Worker(join(__dirname, 'worker.js'));
     workers.push(worker);
     results.push(workerResult(worker, shard, shards));
+    worker.postMessage(input);
   }
   try {
     const own = renderShard(catalog, { outdir, publicPath, include: (name) => shardOf(name, shards) === 0 });

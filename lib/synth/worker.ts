@@ -1,7 +1,10 @@
-// Worker-thread entry of a sharded full synth (lib/synth/shard.ts): renders
-// the stacks of one shard and posts them back; it writes nothing.
-import { parentPort, workerData } from 'node:worker_threads';
+// Worker-thread entry of a sharded full synth (lib/synth/shard.ts): loads
+// cdktf and the stacks at once (it may be started before the catalog is
+// loaded), then renders the stacks of the shard it is sent and posts them
+// back; it writes nothing.
+import { parentPort } from 'node:worker_threads';
 import { renderShard, shardOf, type WorkerInput } from './shard';
 
-const { catalog, outdir, shard, shards, publicPath } = workerData as WorkerInput;
-parentPort?.postMessage(renderShard(catalog, { outdir, publicPath, include: (name) => shardOf(name, shards) === shard }));
+parentPort?.once('message', ({ catalog, outdir, shard, shards, publicPath }: WorkerInput) => {
+  parentPort?.postMessage(renderShard(catalog, { outdir, publicPath, include: (name) => shardOf(name, shards) === shard }));
+});
