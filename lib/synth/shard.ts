@@ -75,17 +75,51 @@ export interface WorkerInput {
   readonly publicPath?: boolean;
 }
 
+/** A worker thread that renders one shard; it records an error or exit that happens before its shard is sent. */
+export class ShardWorker {
+  private readonly thread = new Worker(join(__dirname, 'worker.js'));
+  private error?: Error;
+  private exitCode?: number;
+
+  constructor() {
+    this.thread.on('error', (error) => (this.error ??= error));
+    this.thread.on('exit', (code) => (this.exitCode = code));
+  }
+
+  render(input: WorkerInput): Promise<ShardResult> {
+    const name = `Synth worker for shard ${input.shard + 1} of ${input.shards}`;
+    return new Promise((resolve, reject) => {
+      // The error crosses the thread boundary as a plain Error: restore its class.
+      const fail = (error: Error): void => reject(error.name === 'SynthError' ? new SynthError(error.message) : error);
+      if (this.error) return fail(this.error);
+      if (this.exitCode !== undefined) return reject(new Error(`${name} exited with code ${this.exitCode} before it was given its stacks`));
+      let result: ShardResult | undefined;
+      this.thread.once('message', (message: ShardResult) => (result = message));
+      this.thread.once('error', fail);
+      this.thread.once('exit', (code) => {
+        if (result) resolve(result);
+        else reject(new Error(`${name} exited with code ${code} before reporting its stacks`));
+      });
+      this.thread.postMessage(input);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.thread.terminate();
+  }
+}
+
 /**
  * Worker threads started before the catalog is loaded: they load cdktf and
  * the providers (a second or so) while the main thread parses the catalog,
  * then wait for their shard.
  */
 export interface PrestartedWorkers {
-  readonly workers: readonly Worker[];
+  readonly workers: readonly ShardWorker[];
 }
 
 export function prestartWorkers(count: number): PrestartedWorkers {
-  return { workers: Array.from({ length: count }, () => new Worker(join(__dirname, 'worker.js'))) };
+  return { workers: Array.from({ length: count }, () => new ShardWorker()) };
 }
 
 /**
@@ -120,15 +154,10 @@ export async function renderShards(
   const { outdir, shards, publicPath } = options;
   const prestarted = options.prestarted?.workers.length === shards - 1 ? options.prestarted.workers : undefined;
   if (!prestarted) await stopWorkers(options.prestarted);
-  const workers: Worker[] = [];
-  const results: Promise<ShardResult>[] = [];
-  for (let shard = 1; shard < shards; shard++) {
-    const input: WorkerInput = { catalog, outdir, shard, shards, publicPath };
-    const worker = prestarted?.[shard - 1] ?? new Worker(join(__dirname, 'worker.js'));
-    workers.push(worker);
-    results.push(workerResult(worker, shard, shards));
-    worker.postMessage(input);
-  }
+  const workers = prestarted ?? Array.from({ length: shards - 1 }, () => new ShardWorker());
+  const results = workers.map((worker, i) => worker.render({ catalog, outdir, shard: i + 1, shards, publicPath }));
+  // Once one shard failed, the others' endings are of no interest (and must not be unhandled).
+  for (const result of results) result.catch(() => undefined);
   try {
     const own = renderShard(catalog, { outdir, publicPath, include: (name) => shardOf(name, shards) === 0 });
     return [own, ...(await Promise.all(results))];
@@ -136,17 +165,4 @@ export async function renderShards(
     await Promise.all(workers.map((worker) => worker.terminate()));
     throw error;
   }
-}
-
-function workerResult(worker: Worker, shard: number, shards: number): Promise<ShardResult> {
-  return new Promise((resolve, reject) => {
-    let result: ShardResult | undefined;
-    worker.once('message', (message: ShardResult) => (result = message));
-    // The error crosses the thread boundary as a plain Error: restore its class.
-    worker.once('error', (error) => reject(error.name === 'SynthError' ? new SynthError(error.message) : error));
-    worker.once('exit', (code) => {
-      if (result) resolve(result);
-      else reject(new Error(`Synth worker for shard ${shard + 1} of ${shards} exited with code ${code} before reporting its stacks`));
-    });
-  });
 }
