@@ -74,7 +74,7 @@ export function readCatalogFile(realRoot: string, file: string, shownRoot: strin
   const where = checkInside(realRoot, file, shownRoot);
   if (where.problem !== undefined) return { problem: where.problem };
   const kind = fileKind(statSync(where.real));
-  if (kind !== 'file') return { problem: `${file}: is ${kind}, not a regular file; catalog files are plain YAML files` };
+  if (kind !== 'a file') return { problem: `${file}: is ${kind}, not a regular file; catalog files are plain YAML files` };
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO swapped in after the check must not hang the open;
@@ -146,7 +146,7 @@ function checkInside(realRoot: string, file: string, shownRoot: string, shown = 
 }
 
 function fileKind(stats: Stats): string {
-  if (stats.isFile()) return 'file';
+  if (stats.isFile()) return 'a file';
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a named pipe (FIFO)';
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
