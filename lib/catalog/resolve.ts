@@ -3,6 +3,7 @@
 import {
   MYSQL_VERSIONS,
   POSTGRES_VERSIONS,
+  SERVICE_DEFAULTS,
   SHARED_CORE_SQL_TIERS,
   type NodePoolName,
   type Platform,
@@ -62,15 +63,8 @@ export interface FieldProblem {
   readonly occurrence?: number;
 }
 
-export const DEFAULTS = {
-  nodePool: 'standard' as NodePoolName,
-  cloudsqlTier: 'db-custom-1-3840',
-  cloudsqlDiskSizeGb: 20,
-  cloudsqlVersion: { postgres: 'POSTGRES_16', mysql: 'MYSQL_8_0' },
-  spannerProcessingUnits: 100,
-  quota: { cpu: '8', memory: '16Gi', pods: 50 },
-  logRetentionDays: 30,
-};
+/** Defaults of the optional service fields (defined beside the schema, which shows them to editors). */
+export const DEFAULTS = SERVICE_DEFAULTS;
 
 export const BASIC_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
 
