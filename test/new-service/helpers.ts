@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { newService } from '../../lib/new-service/run';
 import { loadCatalog } from '../../lib/catalog/load';
-import { readCodeowners, renderCodeowners } from '../../lib/codeowners';
+import { renderCodeowners } from '../../lib/codeowners';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -28,7 +28,7 @@ export function copyCatalog(): string {
   for (const name of EXAMPLE_SERVICES) copyFileSync(join(REPO_ROOT, 'services', `${name}.yaml`), join(root, 'services', `${name}.yaml`));
   mkdirSync(join(root, '.github'));
   const catalog = loadCatalog(root);
-  writeFileSync(join(root, '.github', 'CODEOWNERS'), renderCodeowners(readCodeowners(REPO_ROOT), catalog.services, catalog.platform.github));
+  writeFileSync(join(root, '.github', 'CODEOWNERS'), renderCodeowners(catalog.services, catalog.platform.github));
   return root;
 }
 
