@@ -42,7 +42,7 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   });
 }
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = row[0];
