@@ -24,7 +24,13 @@ function main(argv: readonly string[]): number {
     console.error(error.message);
     return 1;
   }
-  const before = readCodeowners(root);
+  let before;
+  try {
+    before = readCodeowners(root);
+  } catch (error) {
+    console.error(`${CODEOWNERS_FILE}: cannot be read (${(error as Error).message}); it must be a text file, or absent to be created`);
+    return 1;
+  }
   const after = renderCodeowners(catalog.services, catalog.platform.github);
   if (after === before) {
     console.log(`${CODEOWNERS_FILE} is up to date (${catalog.services.length} services).`);

@@ -45,7 +45,8 @@ export function loadContext(root: string): Loaded {
     return { context: { root, catalog, serviceEntries: readdirSync(join(root, SERVICES_DIR)) } };
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
-    return { problems: [`the catalog under ${root} already has problems; fix them first (npm run synth lists them too):${error.problems.map((p) => `\n      ${p}`).join('')}`] };
+    const listed = error.located.map((p) => (p.line === undefined ? p.text : `${p.text} (${p.file}:${p.line}:${p.column})`));
+    return { problems: [`the catalog under ${root} already has problems; fix them first (npm run synth lists them too):${listed.map((p) => `\n      ${p}`).join('')}`] };
   }
 }
 

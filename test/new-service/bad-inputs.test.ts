@@ -187,7 +187,7 @@ const cases: BadInput[] = [
     title: 'a catalog that already has problems',
     argv: ['checkout', ...REQUIRED],
     setup: (root) => writeFileSync(join(root, 'services', 'broken.yaml'), 'team: Broken\n'),
-    messages: [/the catalog under .* already has problems; fix them first/, /services\/broken\.yaml: team: expected a team name/, /services\/broken\.yaml: ownerGroup: required/],
+    messages: [/the catalog under .* already has problems; fix them first/, /services\/broken\.yaml: team: expected a team name.* \(services\/broken\.yaml:1:7\)/, /services\/broken\.yaml: ownerGroup: required/],
   },
   {
     title: 'a --root without a catalog',
