@@ -1,13 +1,13 @@
 // Every catalog problem points at its file, line and column with an excerpt,
 // every independent problem of a file is reported in one run, hostile YAML gets
 // one clear message, and only regular files inside the catalog are read.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatalogError, loadCatalog, type CatalogProblem } from '../../lib/catalog/load';
 import { MAX_CATALOG_FILE_BYTES } from '../../lib/catalog/source';
-import { tempCatalog } from '../helpers';
+import { REPO_ROOT, tempCatalog } from '../helpers';
 
 function errorOf(root: string): CatalogError {
   try {
@@ -84,6 +84,15 @@ describe('located catalog problems', () => {
       expect.stringMatching(/^8:11 services\/payment\.yaml: databases\.cloudsql\.tier: expected a string/),
       expect.stringMatching(/^9:5 services\/payment\.yaml: databases\.cloudsql: unknown key "teir"; did you mean "tier"\?/),
       expect.stringMatching(/^10:20 services\/payment\.yaml: databases\.cloudsql\.databases: "a" is listed twice/),
+    ]);
+  });
+
+  it("checks platform.yaml's ranges even when another of its fields is wrong", () => {
+    const platform = readFileSync(join(REPO_ROOT, 'platform.yaml'), 'utf8').replace('organizationId: "123456789012"', 'organizationId: org').replace('podsCidr: 10.16.0.0/14', 'podsCidr: 10.0.0.0/14');
+    const problems = located({ 'platform.yaml': platform }).map((p) => p.text);
+    expect(problems).toEqual([
+      expect.stringMatching(/^platform\.yaml: organizationId: expected a numeric organization id/),
+      expect.stringMatching(/^platform\.yaml: network\.podsCidr: 10\.0\.0\.0\/14 overlaps network\.subnetCidr/),
     ]);
   });
 
