@@ -73,8 +73,9 @@ export function catalogRoot(root: string): { real: string; problem?: undefined }
 export function readCatalogFile(realRoot: string, file: string, shownRoot: string): Read {
   const where = checkInside(realRoot, file, shownRoot);
   if (where.problem !== undefined) return { problem: where.problem };
-  const kind = fileKind(statSync(where.real));
-  if (kind !== 'a file') return { problem: `${file}: is ${kind}, not a regular file; catalog files are plain YAML files` };
+  const kind = kindOf(where.real);
+  if (kind.problem !== undefined) return { problem: `${file}: ${kind.problem}` };
+  if (kind.kind !== 'a file') return { problem: `${file}: is ${kind.kind}, not a regular file; catalog files are plain YAML files` };
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO swapped in after the check must not hang the open;
@@ -111,8 +112,9 @@ export function readCatalogFile(realRoot: string, file: string, shownRoot: strin
 export function listCatalogFolder(realRoot: string, dir: string, shownRoot: string): { names: string[]; problem?: undefined } | { names?: undefined; problem: string } {
   const where = checkInside(realRoot, dir, shownRoot, `${dir}/`);
   if (where.problem !== undefined) return { problem: where.problem };
-  const kind = fileKind(statSync(where.real));
-  if (kind !== 'a folder') return { problem: `${dir}/: is ${kind}, not a folder; service files go in the folder ${dir}/ (one ${dir}/<name>.yaml per service)` };
+  const kind = kindOf(where.real);
+  if (kind.problem !== undefined) return { problem: `${dir}/: ${kind.problem}` };
+  if (kind.kind !== 'a folder') return { problem: `${dir}/: is ${kind.kind}, not a folder; service files go in the folder ${dir}/ (one ${dir}/<name>.yaml per service)` };
   try {
     return { names: readdirSync(where.real).sort() };
   } catch (error) {
@@ -143,6 +145,14 @@ function checkInside(realRoot: string, file: string, shownRoot: string, shown = 
     return { problem: `${shown}: is a symbolic link to ${real}, outside the catalog folder; catalog files are read only from inside it: put the file itself there` };
   }
   return { real };
+}
+
+function kindOf(path: string): { kind: string; problem?: undefined } | { kind?: undefined; problem: string } {
+  try {
+    return { kind: fileKind(statSync(path)) };
+  } catch (error) {
+    return { problem: fsReason(error) };
+  }
 }
 
 function fileKind(stats: Stats): string {
