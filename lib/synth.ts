@@ -10,6 +10,7 @@
 import { App, TerraformStack } from 'cdktf';
 import type { Catalog } from './catalog/load';
 import { buildStacks, stackNames } from './app';
+import { policyNotices } from './policy/aspect';
 import { defaultWorkers, renderShard, renderShards, stopWorkers, useFastTokens, type PrestartedWorkers } from './synth/shard';
 import { acquireLock, commitGeneration, discardGeneration, killPoint, startGeneration } from './synth/write';
 
@@ -47,6 +48,8 @@ export interface SynthOptions {
   readonly workers?: number;
   /** Render through cdktf's public API only. @default SYNTH_PUBLIC_PATH=1 */
   readonly publicPath?: boolean;
+  /** Called after each stack is rendered, with the stacks done and the total (a progress indicator). @default none */
+  readonly onProgress?: (done: number, total: number) => void;
   /** Workers started before the catalog was loaded ({@link prestartWorkers}); stopped if unused. @default none */
   readonly prestarted?: PrestartedWorkers;
 }
@@ -58,6 +61,8 @@ export interface SynthSummary {
   readonly unchanged: readonly string[];
   readonly removed: readonly string[];
   readonly warnings: readonly string[];
+  /** Policy waivers, one line each (printed once, as notices). */
+  readonly notices: readonly string[];
   readonly workers: number;
 }
 
@@ -77,6 +82,9 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
   if (shards === 1) await stopWorkers(options.prestarted);
   if (hcl) return synthesizeHcl(catalog, outdir, options.include);
 
+  const total = complete ? stackNames(catalog).length : stackNames(catalog).filter((name) => options.include?.(name)).length;
+  let done = 0;
+  const onStack = options.onProgress && (() => options.onProgress?.(++done, total));
   let release: () => void;
   try {
     release = acquireLock(outdir);
@@ -89,8 +97,8 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
     try {
       const results =
         shards > 1
-          ? await renderShards(catalog, { outdir: staging, shards, publicPath: options.publicPath, prestarted: options.prestarted })
-          : [renderShard(catalog, { outdir: staging, include: options.include, publicPath: options.publicPath })];
+          ? await renderShards(catalog, { outdir: staging, shards, publicPath: options.publicPath, prestarted: options.prestarted, onStack })
+          : [renderShard(catalog, { outdir: staging, include: options.include, publicPath: options.publicPath, onStack })];
       const stacks = results.flatMap((r) => r.stacks);
       killPoint('rendered');
       const commit = commitGeneration({
@@ -101,7 +109,14 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
         complete,
         keepOrphanFolders: process.env[UNDER_CDKTF_CLI] !== undefined,
       });
-      return { outdir, stacks: stacks.length, ...commit, warnings: stacks.flatMap((s) => s.warnings), workers: shards };
+      return {
+        outdir,
+        stacks: stacks.length,
+        ...commit,
+        warnings: stacks.flatMap((s) => s.warnings),
+        notices: stacks.flatMap((s) => s.notices),
+        workers: shards,
+      };
     } catch (error) {
       discardGeneration(staging); // the live output stays as it was
       throw error;
@@ -117,5 +132,6 @@ function synthesizeHcl(catalog: Catalog, outdir: string, include: ((stackName: s
   buildStacks(app, catalog, { include });
   app.synth();
   const names = app.node.findAll().filter((node) => TerraformStack.isStack(node)).map((node) => node.node.id);
-  return { outdir, stacks: names.length, written: names, unchanged: [], removed: [], warnings: [], workers: 1 };
+  const notices = app.node.findAll().filter((node): node is TerraformStack => TerraformStack.isStack(node)).flatMap(policyNotices);
+  return { outdir, stacks: names.length, written: names, unchanged: [], removed: [], warnings: [], notices, workers: 1 };
 }

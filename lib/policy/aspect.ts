@@ -21,7 +21,7 @@ export interface Violation {
 export interface PolicyAspectOptions {
   /** @default every rule in RULES */
   readonly rules?: readonly PolicyRule[];
-  /** Where waiver lines go. @default stderr */
+  /** Also called with each waiver line as the stack is checked. @default none: synth lists them once, as notices ({@link policyNotices}) */
   readonly log?: (line: string) => void;
 }
 
@@ -71,10 +71,12 @@ export class PolicyAspect implements IAspect {
   private readonly rules: readonly PolicyRule[];
   private readonly log: (line: string) => void;
   private readonly guarded = new WeakSet<TerraformStack>();
+  /** The waiver lines of the last check of each stack. */
+  readonly notices = new Map<TerraformStack, string[]>();
 
   constructor(options: PolicyAspectOptions = {}) {
     this.rules = options.rules ?? RULES;
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = options.log ?? (() => {});
   }
 
   /**
@@ -93,8 +95,8 @@ export class PolicyAspect implements IAspect {
     };
   }
 
-  /** Checks `stack` as rendered in `document`: prints its waivers, throws a PolicyError listing every violation. */
-  check(stack: TerraformStack, document: StackDocument): void {
+  /** Checks `stack` as rendered in `document`: returns its waiver lines (notices), throws a PolicyError listing every violation. */
+  check(stack: TerraformStack, document: StackDocument): string[] {
     const violations: Violation[] = [];
     const usedWaivers = new Set<string>();
     for (const resource of stackResources(stack)) {
@@ -104,12 +106,22 @@ export class PolicyAspect implements IAspect {
         else violations.push(violation);
       }
     }
+    const notices: string[] = [];
     for (const waiver of allWaivers(stack)) {
       const unused = usedWaivers.has(waiverKey(waiver)) ? '' : ' (waives nothing: remove it)';
-      this.log(`policy waiver: [${waiver.path}] ${waiver.rule}: ${waiver.reason}${unused}`);
+      const line = `policy waiver: [${waiver.path}] ${waiver.rule}: ${waiver.reason}${unused}`;
+      notices.push(line);
+      this.log(line);
     }
+    this.notices.set(stack, notices);
     if (violations.length > 0) throw new PolicyError(stack.node.id, violations);
+    return notices;
   }
+}
+
+/** The waiver lines of `stack`'s last policy check (a notice each; synth prints them once, not as errors). */
+export function policyNotices(stack: TerraformStack): string[] {
+  return policiesOf(stack).flatMap((aspect) => aspect.notices.get(stack) ?? []);
 }
 
 /** The policy aspects `applyPolicies` put on `stack` (our synth calls their `check`). */

@@ -51,11 +51,15 @@ export interface RenderedStack {
   /** The cdk.tf.json content, byte for byte what cdktf would write. */
   readonly json: string;
   readonly warnings: readonly string[];
+  /** Policy waivers: printed once by the command, never as errors. */
+  readonly notices: readonly string[];
 }
 
 export interface RenderOptions {
   /** Render through `stack.toTerraform()`. @default SYNTH_PUBLIC_PATH=1, or cdktf's internals are not what the fast path needs */
   readonly publicPath?: boolean;
+  /** Called after each stack is rendered (progress). @default none */
+  readonly onStack?: () => void;
 }
 
 /** Whether rendering takes the public path, and the warning to print when that is not by request. */
@@ -75,7 +79,11 @@ export function renderStacks(app: App, options: RenderOptions = {}): RenderedSta
   // As cdktf: every stack in the tree, not only the App's direct children.
   const stacks = app.node.findAll().filter((node): node is TerraformStack => TerraformStack.isStack(node));
   for (const stack of stacks) stack.ensureBackendExists();
-  const rendered = stacks.map((stack) => renderStack(stack, session, fast));
+  const rendered = stacks.map((stack) => {
+    const one = renderStack(stack, session, fast);
+    options.onStack?.();
+    return one;
+  });
   if (!app.skipValidation) {
     const problems = app.node.validate();
     if (problems.length > 0) throw new SynthError(`Synth failed: the app is not valid:\n  ${problems.join('\n  ')}`);
@@ -116,9 +124,9 @@ function renderStack(stack: TerraformStack, session: { outdir: string; skipValid
   const warnings = annotations.filter((a) => a.level === AnnotationMetadataEntryType.WARN).map((a) => `[${a.constructPath}] ${a.message}`);
   const document = terraformDocument(stack, fast);
   refuseUnknownReferences(stack, document);
-  for (const policy of policiesOf(stack)) policy.check(stack, document as StackDocument);
+  const notices = policiesOf(stack).flatMap((policy) => policy.check(stack, document as StackDocument));
   const json = stableStringify(document) ?? '';
-  return { name: stack.node.id, manifest, json, warnings };
+  return { name: stack.node.id, manifest, json, warnings, notices };
 }
 
 /**

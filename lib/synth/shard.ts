@@ -40,6 +40,8 @@ export interface ShardOptions {
   readonly include?: (stackName: string) => boolean;
   /** @see RenderOptions.publicPath */
   readonly publicPath?: boolean;
+  /** Called after each stack is rendered (progress). @default none */
+  readonly onStack?: () => void;
 }
 
 /** Builds the stacks `include` accepts into a fresh App and renders them (nothing is written). */
@@ -47,7 +49,7 @@ export function renderShard(catalog: Catalog, options: ShardOptions): ShardResul
   useFastTokens();
   const app = new App({ outdir: options.outdir, stackTraces: false });
   buildStacks(app, catalog, { include: options.include });
-  return { version: app.manifest.version, stacks: renderStacks(app, { publicPath: options.publicPath }) };
+  return { version: app.manifest.version, stacks: renderStacks(app, { publicPath: options.publicPath, onStack: options.onStack }) };
 }
 
 /** Which of `shards` a stack belongs to: a stable hash of its name, so no list of names is needed. */
@@ -73,6 +75,8 @@ export interface WorkerInput {
   readonly shard: number;
   readonly shards: number;
   readonly publicPath?: boolean;
+  /** Post `{ progress: 1 }` after each stack. */
+  readonly progress?: boolean;
 }
 
 /** A worker thread that renders one shard; it records an error or exit that happens before its shard is sent. */
@@ -86,7 +90,7 @@ export class ShardWorker {
     this.thread.on('exit', (code) => (this.exitCode = code));
   }
 
-  render(input: WorkerInput): Promise<ShardResult> {
+  render(input: WorkerInput, onStack?: () => void): Promise<ShardResult> {
     const name = `Synth worker for shard ${input.shard + 1} of ${input.shards}`;
     return new Promise((resolve, reject) => {
       // The error crosses the thread boundary as a plain Error: restore its class.
@@ -94,13 +98,16 @@ export class ShardWorker {
       if (this.error) return fail(this.error);
       if (this.exitCode !== undefined) return reject(new Error(`${name} exited with code ${this.exitCode} before it was given its stacks`));
       let result: ShardResult | undefined;
-      this.thread.once('message', (message: ShardResult) => (result = message));
+      this.thread.on('message', (message: ShardResult | { progress: number }) => {
+        if ('progress' in message) onStack?.();
+        else result = message;
+      });
       this.thread.once('error', fail);
       this.thread.once('exit', (code) => {
         if (result) resolve(result);
         else reject(new Error(`${name} exited with code ${code} before reporting its stacks`));
       });
-      this.thread.postMessage(input);
+      this.thread.postMessage({ ...input, progress: onStack !== undefined });
     });
   }
 
@@ -149,17 +156,17 @@ export async function stopWorkers(prestarted: PrestartedWorkers | undefined): Pr
  */
 export async function renderShards(
   catalog: Catalog,
-  options: { outdir: string; shards: number; publicPath?: boolean; prestarted?: PrestartedWorkers },
+  options: { outdir: string; shards: number; publicPath?: boolean; prestarted?: PrestartedWorkers; onStack?: () => void },
 ): Promise<ShardResult[]> {
-  const { outdir, shards, publicPath } = options;
+  const { outdir, shards, publicPath, onStack } = options;
   const prestarted = options.prestarted?.workers.length === shards - 1 ? options.prestarted.workers : undefined;
   if (!prestarted) await stopWorkers(options.prestarted);
   const workers = prestarted ?? Array.from({ length: shards - 1 }, () => new ShardWorker());
-  const results = workers.map((worker, i) => worker.render({ catalog, outdir, shard: i + 1, shards, publicPath }));
+  const results = workers.map((worker, i) => worker.render({ catalog, outdir, shard: i + 1, shards, publicPath }, onStack));
   // Once one shard failed, the others' endings are of no interest (and must not be unhandled).
   for (const result of results) result.catch(() => undefined);
   try {
-    const own = renderShard(catalog, { outdir, publicPath, include: (name) => shardOf(name, shards) === 0 });
+    const own = renderShard(catalog, { outdir, publicPath, onStack, include: (name) => shardOf(name, shards) === 0 });
     return [own, ...(await Promise.all(results))];
   } catch (error) {
     await Promise.all(workers.map((worker) => worker.terminate()));

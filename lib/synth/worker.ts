@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { renderShard, shardOf, type WorkerInput } from './shard';
 
-parentPort?.once('message', ({ catalog, outdir, shard, shards, publicPath }: WorkerInput) => {
-  parentPort?.postMessage(renderShard(catalog, { outdir, publicPath, include: (name) => shardOf(name, shards) === shard }));
+parentPort?.once('message', ({ catalog, outdir, shard, shards, publicPath, progress }: WorkerInput) => {
+  const onStack = progress ? () => parentPort?.postMessage({ progress: 1 }) : undefined;
+  parentPort?.postMessage(renderShard(catalog, { outdir, publicPath, onStack, include: (name) => shardOf(name, shards) === shard }));
 });
