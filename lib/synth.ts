@@ -118,7 +118,7 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
         workers: shards,
       };
     } catch (error) {
-      discardGeneration(staging); // the live output stays as it was
+      discardGeneration(staging, outdir); // the live output stays as it was
       throw error;
     }
   } finally {

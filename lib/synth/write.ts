@@ -138,7 +138,7 @@ export function liveDir(outdir: string): string | undefined {
 export function startGeneration(outdir: string): string {
   const legacy = legacyPath(outdir);
   if (!pathExists(outdir) && existsSync(legacy)) renameSync(legacy, outdir);
-  removeGenerationsExcept(outdir, []);
+  removeLeftGenerations(outdir);
   // A link a killed synth did not get to swap in.
   const absolute = resolve(outdir);
   const leftover = new RegExp(`^${basename(absolute).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+\\.link$`);
@@ -157,17 +157,19 @@ function pathExists(path: string): boolean {
   }
 }
 
-/** Deletes every generation but the live one and `keep`. */
-function removeGenerationsExcept(outdir: string, keep: readonly string[]): void {
+/** Deletes every generation but the live one. */
+function removeLeftGenerations(outdir: string): void {
   const live = liveDir(outdir);
   for (const path of generations(outdir)) {
-    if (path === live || keep.includes(path)) continue;
+    // Compared as real paths: the folder above cdktf.out may itself be reached through a link.
+    if (liveDir(path) === live) continue;
     rmSync(path, { recursive: true, force: true });
   }
 }
 
-/** Deletes a generation that was not swapped in (after an error). */
-export function discardGeneration(staging: string): void {
+/** Deletes a generation that was not swapped in (after an error); never the live one. */
+export function discardGeneration(staging: string, outdir: string): void {
+  if (liveDir(outdir) === liveDir(staging)) return;
   rmSync(staging, { recursive: true, force: true });
 }
 
@@ -242,7 +244,7 @@ export function commitGeneration(options: CommitOptions): CommitResult {
     manifestWritten,
   };
   if (live && changed.size === 0 && removed.length === 0 && !manifestWritten) {
-    discardGeneration(staging);
+    discardGeneration(staging, outdir);
     return result;
   }
 
@@ -261,7 +263,7 @@ export function commitGeneration(options: CommitOptions): CommitResult {
   killPoint('written');
   swapIn(outdir, staging);
   killPoint('swapped');
-  removeGenerationsExcept(outdir, []);
+  removeLeftGenerations(outdir);
   rmSync(legacyPath(outdir), { recursive: true, force: true });
   return result;
 }
