@@ -26,6 +26,8 @@ export interface GkeNodePoolProps {
   /** Only pods that tolerate `platform/node-pool=<name>:NoSchedule` land here. @default false */
   readonly dedicated?: boolean;
   readonly labels: Labels;
+  /** The nodes' service account id (unique in the cluster's project). @default gke-<name>-nodes */
+  readonly serviceAccountId?: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export class GkeNodePool extends Construct {
     const project = props.cluster.project;
     this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
       project,
-      accountId: `gke-${props.name}-nodes`,
+      accountId: props.serviceAccountId ?? `gke-${props.name}-nodes`,
       displayName: `GKE ${props.name} nodes`,
       description: 'Node identity: logs, metrics and image pulls only',
     });

@@ -3,9 +3,11 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
-import type { Platform } from '../lib/catalog/schema';
-import { BACKUP_NAMESPACE, EXTERNAL_DNS_NAMESPACE, PLATFORM_STACK } from '../lib/catalog/names';
-import { standardLabels } from '../lib/labels';
+import type { ITerraformDependable } from 'cdktf';
+import type { NodePoolName, Platform } from '../lib/catalog/schema';
+import { BACKUP_NAMESPACE, EXTERNAL_DNS_NAMESPACE, PLATFORM_STACK, nodeServiceAccountId } from '../lib/catalog/names';
+import { platformClusters, type ClusterSpec } from '../lib/catalog/clusters';
+import { standardLabels, type Labels } from '../lib/labels';
 import { BACKUP_PERMISSIONS, ROLES, groupGrantee } from '../lib/iam-roles';
 import { accessLogBucketName, configureStack } from './stack-defaults';
 import { ProjectApis } from '../constructs/project-apis';
@@ -43,14 +45,21 @@ export interface PlatformStackProps {
  */
 export class PlatformStack extends TerraformStack {
   readonly network: SharedVpcNetwork;
+  /** The home cluster. */
   readonly cluster: GkeCluster;
-  readonly nodePools: Record<'standard' | 'highmem', GkeNodePool>;
+  /** The home cluster's pools. */
+  readonly nodePools: Record<NodePoolName, GkeNodePool>;
+  /** Every cluster, the home one first, then one per further country. */
+  readonly clusters: { readonly spec: ClusterSpec; readonly cluster: GkeCluster; readonly nodePools: Record<NodePoolName, GkeNodePool> }[];
   readonly dnsZone: DnsZone;
   readonly backupBucket: SecureBucket;
+
+  private readonly platform: Platform;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     super(scope, PLATFORM_STACK);
     const { platform } = props;
+    this.platform = platform;
     const project = platform.platformProject;
     configureStack(this, platform, PLATFORM_STACK, project);
     const labels = standardLabels({ service: 'platform', team: 'platform', environment: 'production' });
@@ -64,30 +73,23 @@ export class PlatformStack extends TerraformStack {
       dependsOn: apis.services,
     });
 
-    const { cluster: settings } = platform;
-    this.cluster = new GkeCluster(this, 'Cluster', {
-      project,
-      region: platform.region,
-      name: settings.name,
-      network: this.network.network.id,
-      subnetwork: this.network.subnetwork.id,
-      podsRangeName: PODS_RANGE,
-      servicesRangeName: SERVICES_RANGE,
-      masterCidr: settings.masterCidr,
-      authorizedNetworks: settings.authorizedNetworks,
-      releaseChannel: settings.releaseChannel,
-      securityGroup: platform.gkeSecurityGroup,
-      labels,
-      dependsOn: apis.services,
-    });
+    const [home, ...countries] = platformClusters(platform);
+    this.cluster = this.newCluster(this, home, this.network.subnetwork.id, apis.services, labels);
     // GKE checks container.clusters.get in this project before RBAC applies;
     // team groups are nested in the security group, so one grant covers them.
     new ProjectIamMember(this, 'ClusterViewerGrant', { project, role: ROLES.clusterViewer, member: groupGrantee(platform.gkeSecurityGroup).member });
-    const pools = new Construct(this, 'NodePools');
-    this.nodePools = {
-      standard: new GkeNodePool(pools, 'standard', { cluster: this.cluster, name: 'standard', ...settings.nodePools.standard, labels }),
-      highmem: new GkeNodePool(pools, 'highmem', { cluster: this.cluster, name: 'highmem', ...settings.nodePools.highmem, dedicated: true, labels }),
-    };
+    this.nodePools = this.newNodePools(this, home, this.cluster, labels);
+    this.clusters = [{ spec: home, cluster: this.cluster, nodePools: this.nodePools }];
+    // Further countries: their own subnet and cluster, grouped under their key
+    // (the home cluster keeps its original addresses).
+    const byCountry = new Construct(this, 'Countries');
+    for (const spec of countries) {
+      const country = spec.country as string;
+      const scope = new Construct(byCountry, country);
+      const subnetwork = this.network.addRegion(country, spec);
+      const cluster = this.newCluster(scope, spec, subnetwork.id, apis.services, labels);
+      this.clusters.push({ spec, cluster, nodePools: this.newNodePools(scope, spec, cluster, labels) });
+    }
 
     this.dnsZone = new DnsZone(this, 'DnsZone', { project, domain: platform.dnsDomain, labels, dependsOn: apis.services });
     const externalDns = new WorkloadIdentity(this, 'ExternalDnsIdentity', {
@@ -137,5 +139,31 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, 'external_dns_service_account', { value: externalDns.email });
     new TerraformOutput(this, 'backup_bucket', { value: this.backupBucket.bucket.name });
     new TerraformOutput(this, 'backup_service_account', { value: velero.email });
+  }
+
+  private newCluster(scope: Construct, spec: ClusterSpec, subnetwork: string, apis: ITerraformDependable[], labels: Labels): GkeCluster {
+    const { platform } = this;
+    return new GkeCluster(scope, 'Cluster', {
+      project: platform.platformProject,
+      region: spec.region,
+      name: spec.name,
+      network: this.network.network.id,
+      subnetwork,
+      podsRangeName: PODS_RANGE,
+      servicesRangeName: SERVICES_RANGE,
+      masterCidr: spec.masterCidr,
+      authorizedNetworks: spec.authorizedNetworks,
+      releaseChannel: spec.releaseChannel,
+      securityGroup: platform.gkeSecurityGroup,
+      labels,
+      dependsOn: apis,
+    });
+  }
+
+  private newNodePools(scope: Construct, spec: ClusterSpec, cluster: GkeCluster, labels: Labels): Record<NodePoolName, GkeNodePool> {
+    const pools = new Construct(scope, 'NodePools');
+    const pool = (name: NodePoolName, dedicated: boolean) =>
+      new GkeNodePool(pools, name, { cluster, name, ...spec.nodePools[name], dedicated, labels, serviceAccountId: nodeServiceAccountId(spec, name) });
+    return { standard: pool('standard', false), highmem: pool('highmem', true) };
   }
 }

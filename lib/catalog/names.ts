@@ -1,7 +1,8 @@
 // Deterministic names derived from the catalog. Service stacks find shared
 // things by these names, never through another stack's state, so every name
 // has exactly one definition here.
-import { NAME_PATTERN, type Platform } from './schema';
+import { NAME_PATTERN, NODE_POOLS, type Platform } from './schema';
+import { platformClusters, type ClusterSpec } from './clusters';
 
 export const PLATFORM_STACK = 'platform';
 export const BOOTSTRAP_STACK = 'bootstrap';
@@ -43,6 +44,18 @@ export function serviceNamespace(platform: Platform, service: string, environmen
 /** The Workload Identity pool of the shared cluster (its project's). */
 export function workloadPool(platform: Platform): string {
   return `${platform.platformProject}.svc.id.goog`;
+}
+
+/** A node pool's service account id: `gke-<pool>-nodes` in the home cluster, `gke-<country>-<pool>-nodes` in a further country's. */
+export function nodeServiceAccountId(cluster: Pick<ClusterSpec, 'country'>, pool: string): string {
+  return cluster.country === undefined ? `gke-${pool}-nodes` : `gke-${cluster.country}-${pool}-nodes`;
+}
+
+/** Every node pool's service account, in every cluster: what may pull the platform's images. */
+export function nodeServiceAccountEmails(platform: Platform): string[] {
+  return platformClusters(platform).flatMap((cluster) =>
+    NODE_POOLS.map((pool) => `${nodeServiceAccountId(cluster, pool)}@${platform.platformProject}.iam.gserviceaccount.com`),
+  );
 }
 
 export function networkSelfLink(platform: Platform): string {

@@ -80,13 +80,20 @@ function list<T extends z.ZodType>(item: T, what: string) {
 }
 
 function dictionary<T extends z.ZodType>(key: z.ZodType<string>, value: T, what: string) {
-  return z.record(key, value, { error: (iss) => expected(`a mapping of ${what}`, iss.input) });
+  return z.record(key, value, {
+    // A bad key says what keys look like (the key schema's own message).
+    error: (iss) => (iss.code === 'invalid_key' && iss.issues[0]?.message) || expected(`a mapping of ${what}`, iss.input),
+  });
 }
 
 // ---------------------------------------------------------------- patterns
 
 export const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const MASTER_CIDR = /^(\d{1,3}\.){3}\d{1,3}\/28$/;
+const REGION = /^[a-z]+-[a-z]+\d+$/;
+/** Short, so node service account ids (`gke-<key>-<pool>-nodes`) stay within 30 characters. */
+const COUNTRY_KEY = /^[a-z][a-z0-9]{1,5}$/;
 const EMAIL = /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/;
 const ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z0-9-]+\/roles\/[a-zA-Z0-9_.]+|organizations\/\d+\/roles\/[a-zA-Z0-9_.]+)$/;
 const API = /^[a-z0-9-]+\.googleapis\.com$/;
@@ -118,7 +125,34 @@ export type NodePoolName = (typeof NODE_POOLS)[number];
 
 // ---------------------------------------------------------------- platform.yaml
 
-const nodePoolSchema = (machineType: string, minNodes: number, maxNodes: number) =>
+export const UPGRADE_STRATEGIES = ['SURGE', 'BLUE_GREEN'] as const;
+
+/**
+ * How GKE replaces a pool's nodes on a version change. SURGE adds
+ * `maxSurge` new nodes and drains `maxUnavailable` old ones at a time;
+ * BLUE_GREEN creates a whole new (green) pool, drains the old (blue) one in
+ * batches, and keeps it for `nodePoolSoakMinutes` so a bad version is rolled
+ * back by cordoning green. Fields of the other strategy are refused.
+ */
+const upgradeSchema = (strategy: (typeof UPGRADE_STRATEGIES)[number]) =>
+  mapping({
+    /** @default SURGE (standard) / BLUE_GREEN (highmem) */
+    strategy: oneOf(UPGRADE_STRATEGIES).default(strategy),
+    /** SURGE: extra nodes during the upgrade. @default 1 */
+    maxSurge: integer(0, 100, 1).optional(),
+    /** SURGE: nodes that may be down at once. @default 0 */
+    maxUnavailable: integer(0, 100, 0).optional(),
+    /** BLUE_GREEN: how long the drained blue pool is kept for a rollback (at most 7 days). @default 60 */
+    nodePoolSoakMinutes: integer(0, 10080, 60).optional(),
+    /** BLUE_GREEN: blue nodes drained per batch (or use batchPercentage). @default 1 */
+    batchNodeCount: integer(1, 1000, 1).optional(),
+    /** BLUE_GREEN: share of blue nodes drained per batch, above 0 and at most 1. @default batchNodeCount 1 */
+    batchPercentage: z.number({ error: (iss) => expected('a number above 0 and at most 1 like 0.25', iss.input) }).optional(),
+    /** BLUE_GREEN: wait after each batch. @default 5 */
+    batchSoakMinutes: integer(0, 10080, 5).optional(),
+  });
+
+const nodePoolSchema = (machineType: string, minNodes: number, maxNodes: number, strategy: (typeof UPGRADE_STRATEGIES)[number]) =>
   mapping({
     /** @default n1-standard-4 (standard) / n1-highmem-8 (highmem) */
     machineType: text(/^n1-(standard|highmem)-\d+$/, 'an n1 machine type', machineType).default(machineType),
@@ -126,7 +160,54 @@ const nodePoolSchema = (machineType: string, minNodes: number, maxNodes: number)
     minNodes: integer(0, 100, minNodes).default(minNodes),
     maxNodes: integer(1, 1000, maxNodes).default(maxNodes),
     diskSizeGb: integer(20, 2000, 100).default(100),
+    /** How version changes replace the nodes. @default SURGE (standard) / BLUE_GREEN (highmem) */
+    upgrade: upgradeSchema(strategy).prefault({}),
   });
+
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+export const EXCLUSION_SCOPES = ['NO_UPGRADES', 'NO_MINOR_UPGRADES', 'NO_MINOR_OR_NODE_UPGRADES'] as const;
+
+/** When GKE may upgrade the cluster and when it may not. Times are UTC. */
+const maintenanceSchema = mapping({
+  /** A daily 4-hour window starting at this time. Replaced by recurringWindow when that is set. @default "17:00" */
+  dailyStartTime: text(TIME_OF_DAY, 'a time of day (UTC)', '"17:00"').optional(),
+  /** A recurring window: first occurrence and an RFC 5545 rule (FREQ=DAILY or FREQ=WEEKLY;BYDAY=...).
+   *  GKE needs at least 4 hours per occurrence and 48 hours in any 32 days. @default the daily window */
+  recurringWindow: mapping({
+    startTime: text(TIMESTAMP, 'a UTC timestamp', '2026-01-03T15:00:00Z'),
+    endTime: text(TIMESTAMP, 'a UTC timestamp', '2026-01-03T23:00:00Z'),
+    recurrence: text(/^FREQ=(DAILY|WEEKLY(;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)?)$/, 'a recurrence rule', 'FREQ=WEEKLY;BYDAY=SA,SU'),
+  }).optional(),
+  /** Periods without upgrades (e.g. a sales campaign), by a stable name. NO_UPGRADES lasts at most 30 days.
+   *  @default none */
+  exclusions: dictionary(
+    text(NAME_PATTERN, 'an exclusion name', 'year-end-sale'),
+    mapping({
+      startTime: text(TIMESTAMP, 'a UTC timestamp', '2026-12-20T00:00:00Z'),
+      endTime: text(TIMESTAMP, 'a UTC timestamp', '2027-01-05T00:00:00Z'),
+      /** @default NO_UPGRADES */
+      scope: oneOf(EXCLUSION_SCOPES).default('NO_UPGRADES'),
+    }),
+    'exclusion names to periods',
+  ).default({}),
+});
+
+/** What every cluster (the home one and one per further country) configures. */
+const clusterShape = {
+  releaseChannel: oneOf(['RAPID', 'REGULAR', 'STABLE']).default('REGULAR'),
+  /** Who may reach the control plane, by a stable name. @default none: only from inside the VPC */
+  authorizedNetworks: dictionary(text(NAME_PATTERN, 'a network name', 'office'), text(CIDR, 'a CIDR range', '203.0.113.0/24'), 'names to CIDR ranges').default({}),
+  /** Cluster autoscaler profile: OPTIMIZE_UTILIZATION removes idle nodes sooner than BALANCED.
+   *  @default OPTIMIZE_UTILIZATION */
+  autoscalingProfile: oneOf(['OPTIMIZE_UTILIZATION', 'BALANCED']).default('OPTIMIZE_UTILIZATION'),
+  /** @default a daily window at 17:00 UTC, no exclusions */
+  maintenance: maintenanceSchema.prefault({}),
+  nodePools: mapping({
+    standard: nodePoolSchema('n1-standard-4', 1, 10, 'SURGE').prefault({}),
+    highmem: nodePoolSchema('n1-highmem-8', 0, 4, 'BLUE_GREEN').prefault({}),
+  }).prefault({}),
+};
 
 const environmentSchema = mapping({
   /** Added to service project ids and namespaces: `<service>-<suffix>`. */
@@ -139,7 +220,7 @@ export const platformSchema = mapping({
   organizationId: text(/^\d{6,20}$/, 'a numeric organization id', '123456789012'),
   billingAccount: text(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, 'a billing account id', '01ABCD-23EF45-67AB89'),
   serviceProjectsFolder: text(/^folders\/\d+$/, 'a folder', 'folders/234567890123'),
-  region: text(/^[a-z]+-[a-z]+\d+$/, 'a region', 'asia-northeast1'),
+  region: text(REGION, 'a region', 'asia-northeast1'),
   /** Prepended to every service project id (project ids are global). @default no prefix */
   projectIdPrefix: text(/^[a-z][a-z0-9]{1,9}$/, 'a short lowercase prefix', 'acme').optional(),
   platformProject: text(PATTERNS.projectId, 'a project id', 'acme-platform'),
@@ -164,17 +245,29 @@ export const platformSchema = mapping({
     /** Reserved for Cloud SQL private IP (private service access). */
     privateServiceAccessCidr: text(CIDR, 'a CIDR range', '10.100.0.0/16').default('10.100.0.0/16'),
   }).prefault({}),
+  /** The home country's cluster: in `region`, on the `network` subnet's ranges. */
   cluster: mapping({
     name: text(NAME_PATTERN, 'a cluster name', 'production').default('production'),
-    releaseChannel: oneOf(['RAPID', 'REGULAR', 'STABLE']).default('REGULAR'),
-    masterCidr: text(/^(\d{1,3}\.){3}\d{1,3}\/28$/, 'a /28 CIDR range', '172.16.0.0/28').default('172.16.0.0/28'),
-    /** Who may reach the control plane, by a stable name. @default none: only from inside the VPC */
-    authorizedNetworks: dictionary(text(NAME_PATTERN, 'a network name', 'office'), text(CIDR, 'a CIDR range', '203.0.113.0/24'), 'names to CIDR ranges').default({}),
-    nodePools: mapping({
-      standard: nodePoolSchema('n1-standard-4', 1, 10).prefault({}),
-      highmem: nodePoolSchema('n1-highmem-8', 0, 4).prefault({}),
-    }).prefault({}),
+    masterCidr: text(MASTER_CIDR, 'a /28 CIDR range', '172.16.0.0/28').default('172.16.0.0/28'),
+    ...clusterShape,
   }).prefault({}),
+  /** One more production cluster per further country, keyed by a short country key (`us`, `uk`):
+   *  its region, its own subnet ranges and control-plane range, and the same settings as `cluster`.
+   *  @default none: one cluster, the home one */
+  countries: dictionary(
+    text(COUNTRY_KEY, 'a short country key', 'us'),
+    mapping({
+      region: text(REGION, 'a region', 'us-central1'),
+      name: text(NAME_PATTERN, 'a cluster name', 'production-us'),
+      /** The cluster's subnet in `region` and its pods and services ranges: outside every other range of the VPC. */
+      subnetCidr: text(CIDR, 'a CIDR range', '10.32.0.0/20'),
+      podsCidr: text(CIDR, 'a CIDR range', '10.48.0.0/14'),
+      servicesCidr: text(CIDR, 'a CIDR range', '10.52.0.0/20'),
+      masterCidr: text(MASTER_CIDR, 'a /28 CIDR range', '172.16.0.16/28'),
+      ...clusterShape,
+    }),
+    'country keys to clusters',
+  ).default({}),
 });
 
 export type Platform = z.infer<typeof platformSchema>;
@@ -216,6 +309,9 @@ const spannerSchema = mapping({
 });
 
 const settingsShape = {
+  /** The clusters (names from platform.yaml: `cluster.name`, `countries.<key>.name`) the service runs in:
+   *  its namespace, RBAC and policies appear in each. @default every cluster of the platform */
+  clusters: list(text(NAME_PATTERN, 'a cluster name', 'production'), 'cluster names').optional(),
   /** Workloads land on this node pool. @default standard */
   nodePool: oneOf(NODE_POOLS).optional(),
   /** APIs enabled besides the platform's baseline. @default none */

@@ -1,0 +1,45 @@
+// The example catalog's Terraform addresses before clusters per country and
+// the cluster hardening (test/stacks/fixtures/example-addresses.json, taken
+// from the synthesized stacks at that point): every one of them is still
+// there, and everything new is an intended addition listed below. A changed
+// address is a destroy and create in production.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Testing, TerraformStack } from 'cdktf';
+import { buildStacks } from '../../lib/app';
+import { exampleCatalog, synthJson, type TerraformJson } from '../helpers';
+
+const BEFORE = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'example-addresses.json'), 'utf8')) as Record<string, string[]>;
+
+/** Addresses added on purpose since the fixture, per stack (construct hashes masked as `*`). */
+const INTENDED_ADDITIONS: Record<string, string[]> = {};
+
+function addresses(json: TerraformJson): string[] {
+  const all: string[] = [];
+  for (const [type, resources] of Object.entries(json.resource ?? {})) for (const name of Object.keys(resources)) all.push(`${type}.${name}`);
+  for (const [type, sources] of Object.entries(json.data ?? {})) for (const name of Object.keys(sources)) all.push(`data.${type}.${name}`);
+  for (const [name, configs] of Object.entries(json.provider ?? {})) for (const config of configs as { alias?: string }[]) all.push(`provider.${name}${config.alias ? `.${config.alias}` : ''}`);
+  return all.sort();
+}
+
+const app = Testing.app();
+buildStacks(app, exampleCatalog());
+const now = Object.fromEntries(
+  app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((stack) => [stack.node.id, addresses(synthJson(stack))]),
+);
+const masked = (address: string) => address.replace(/_[0-9A-F]{8}$/, '_*');
+
+describe('the example catalog addresses', () => {
+  it('has the same stacks as before, plus intended new stacks', () => {
+    expect(Object.keys(now).sort()).toEqual([...new Set([...Object.keys(BEFORE), ...Object.keys(INTENDED_ADDITIONS).filter((s) => !(s in BEFORE))])].sort());
+  });
+
+  it.each(Object.keys(BEFORE))('%s keeps every address it had', (stack) => {
+    expect(BEFORE[stack].filter((address) => !now[stack].includes(address))).toEqual([]);
+  });
+
+  it.each(Object.keys(BEFORE))('%s adds only the intended addresses', (stack) => {
+    const added = now[stack].filter((address) => !BEFORE[stack].includes(address)).map(masked);
+    expect(added).toEqual((INTENDED_ADDITIONS[stack] ?? []).slice().sort());
+  });
+});
