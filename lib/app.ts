@@ -5,7 +5,7 @@ import type { Catalog } from './catalog/load';
 import { PlatformStack } from '../stacks/platform-stack';
 import { ServiceStack } from '../stacks/service-stack';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
-import { BOOTSTRAP_STACK, PLATFORM_STACK } from './catalog/names';
+import { BOOTSTRAP_STACK, PLATFORM_STACK, imageRepositoryPath } from './catalog/names';
 import { applyPolicies } from './policy/aspect';
 
 export interface BuildOptions {
@@ -20,7 +20,10 @@ export function stackNames(catalog: Catalog): string[] {
 
 export function buildStacks(app: App, catalog: Catalog, options: BuildOptions = {}): void {
   const include = options.include ?? (() => true);
-  if (include(PLATFORM_STACK)) new PlatformStack(app, { platform: catalog.platform });
+  if (include(PLATFORM_STACK)) {
+    const imageRepositories = catalog.services.flatMap((s) => s.environments.map((e) => imageRepositoryPath(catalog.platform, e.projectId)));
+    new PlatformStack(app, { platform: catalog.platform, imageRepositories });
+  }
   for (const service of catalog.services) {
     for (const environment of service.environments) {
       if (include(environment.stackName)) new ServiceStack(app, { platform: catalog.platform, service: environment });

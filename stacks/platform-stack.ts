@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
+import { BinaryAuthorizationPolicy } from '@cdktf/provider-google/lib/binary-authorization-policy';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
@@ -8,6 +9,7 @@ import type { NodePoolName, Platform } from '../lib/catalog/schema';
 import { BACKUP_NAMESPACE, EXTERNAL_DNS_NAMESPACE, PLATFORM_STACK, nodeServiceAccountId } from '../lib/catalog/names';
 import { platformClusters, type ClusterSpec } from '../lib/catalog/clusters';
 import { standardLabels, type Labels } from '../lib/labels';
+import { ADDON_IMAGES, imageName } from '../lib/cluster-addons';
 import { BACKUP_PERMISSIONS, ROLES, groupGrantee } from '../lib/iam-roles';
 import { accessLogBucketName, configureStack } from './stack-defaults';
 import { ProjectApis } from '../constructs/project-apis';
@@ -31,10 +33,16 @@ export const PLATFORM_APIS = [
   'servicenetworking.googleapis.com',
   'storage.googleapis.com',
   'binaryauthorization.googleapis.com',
+  // Cluster Secrets encryption keys; GKE security posture.
+  'cloudkms.googleapis.com',
+  'containersecurity.googleapis.com',
 ] as const;
 
 export interface PlatformStackProps {
   readonly platform: Platform;
+  /** Image repositories whose images the clusters admit (the service projects'), e.g.
+   *  `asia-northeast1-docker.pkg.dev/acme-payment-prod/images`. @default none: GKE's and the add-ons' images only */
+  readonly imageRepositories?: readonly string[];
 }
 
 /**
@@ -133,6 +141,21 @@ export class PlatformStack extends TerraformStack {
       member: velero.grantee.member,
     });
 
+    // Admission: GKE's own images (global policy), the add-ons' pinned images
+    // and the platform's repositories; everything else is refused and logged.
+    // Break-glass (docs/SECURITY.md) is a pod annotation, audited.
+    new BinaryAuthorizationPolicy(this, 'BinaryAuthorizationPolicy', {
+      project,
+      description: 'Admits GKE system images, the platform add-ons and the service repositories; refuses the rest',
+      globalPolicyEvaluationMode: 'ENABLE',
+      admissionWhitelistPatterns: [
+        ...ADDON_IMAGES.map((image) => ({ namePattern: imageName(image) })),
+        ...[...new Set(props.imageRepositories ?? [])].sort().map((repository) => ({ namePattern: `${repository}/**` })),
+      ],
+      defaultAdmissionRule: { evaluationMode: 'ALWAYS_DENY', enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' },
+      dependsOn: apis.services,
+    });
+
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.cluster.name });
     new TerraformOutput(this, 'workload_pool', { value: this.cluster.workloadPool });
     new TerraformOutput(this, 'dns_name_servers', { value: this.dnsZone.zone.nameServers });
@@ -154,6 +177,8 @@ export class PlatformStack extends TerraformStack {
       masterCidr: spec.masterCidr,
       authorizedNetworks: spec.authorizedNetworks,
       releaseChannel: spec.releaseChannel,
+      autoscalingProfile: spec.autoscalingProfile,
+      maintenance: spec.maintenance,
       securityGroup: platform.gkeSecurityGroup,
       labels,
       dependsOn: apis,

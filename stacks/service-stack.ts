@@ -6,7 +6,7 @@ import { DataGoogleBigqueryDefaultServiceAccount } from '@cdktf/provider-google/
 import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { Platform } from '../lib/catalog/schema';
 import type { ServiceEnvironment } from '../lib/catalog/resolve';
-import { workloadPool } from '../lib/catalog/names';
+import { IMAGE_REPOSITORY_ID, nodeServiceAccountEmails, workloadPool } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
 import { groupGrantee, serviceAccountMember } from '../lib/iam-roles';
 import { configureStack } from './stack-defaults';
@@ -19,6 +19,7 @@ import { SpannerInstance } from '../constructs/spanner-instance';
 import { BigQueryLogSink } from '../constructs/bigquery-log-sink';
 import { TeamNamespace, type TeamNamespaceProps } from '../constructs/team-namespace';
 import { EncryptionKey } from '../constructs/encryption-key';
+import { ImageRepository } from '../constructs/image-repository';
 
 /** The Google service account the service's pods run as (one per project). */
 export const APPLICATION_ACCOUNT_ID = 'application';
@@ -50,6 +51,7 @@ export class ServiceStack extends TerraformStack {
   readonly spanner?: SpannerInstance;
   readonly logSink: BigQueryLogSink;
   readonly encryptionKey: EncryptionKey;
+  readonly images: ImageRepository;
 
   constructor(scope: Construct, props: ServiceStackProps) {
     const { platform, service } = props;
@@ -104,6 +106,12 @@ export class ServiceStack extends TerraformStack {
       kubernetesServiceAccount: service.service,
       dependsOn: ready,
     });
+
+    // The service's images: its team pushes, every cluster's nodes pull
+    // (the Binary Authorization policy admits images from here).
+    this.images = new ImageRepository(this, 'Images', { project: projectId, location: platform.region, repositoryId: IMAGE_REPOSITORY_ID, labels, dependsOn: ready });
+    this.images.grantWriter(groupGrantee(service.ownerGroup));
+    for (const email of nodeServiceAccountEmails(platform)) this.images.grantReader({ key: `serviceAccount:${email}`, member: serviceAccountMember(email) });
 
     // Customer-managed encryption for the service's data at rest (BigQuery
     // logs, Spanner): a key in the service's own project, used by the

@@ -58,6 +58,14 @@ export function nodeServiceAccountEmails(platform: Platform): string[] {
   );
 }
 
+/** The Artifact Registry repository of every service project. */
+export const IMAGE_REPOSITORY_ID = 'images';
+
+/** Where a service project's images live: `<region>-docker.pkg.dev/<project>/images`. */
+export function imageRepositoryPath(platform: Platform, projectId: string): string {
+  return `${platform.region}-docker.pkg.dev/${projectId}/${IMAGE_REPOSITORY_ID}`;
+}
+
 export function networkSelfLink(platform: Platform): string {
   return `projects/${platform.platformProject}/global/networks/${platform.network.name}`;
 }

@@ -12,7 +12,48 @@ import { exampleCatalog, synthJson, type TerraformJson } from '../helpers';
 const BEFORE = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'example-addresses.json'), 'utf8')) as Record<string, string[]>;
 
 /** Addresses added on purpose since the fixture, per stack (construct hashes masked as `*`). */
-const INTENDED_ADDITIONS: Record<string, string[]> = {};
+const INTENDED_ADDITIONS: Record<string, string[]> = {
+  // The CI identities may read and manage what the new resources are.
+  bootstrap: [
+    'google_folder_iam_member.ApplierIam_folderroles--artifactregistryadmin_*',
+    'google_folder_iam_member.PlannerIam_folderroles--artifactregistryreader_*',
+    'google_folder_iam_member.PlannerIam_folderroles--binaryauthorizationpolicyViewer_*',
+    'google_project_iam_member.ApplierIam_platformroles--binaryauthorizationpolicyEditor_*',
+    'google_project_iam_member.ApplierIam_platformroles--cloudkmsadmin_*',
+    'google_project_iam_member.PlannerIam_platformroles--artifactregistryreader_*',
+    'google_project_iam_member.PlannerIam_platformroles--binaryauthorizationpolicyViewer_*',
+  ],
+  // Secrets encryption key of the cluster, security posture API, the admission policy.
+  platform: [
+    'data.google_project.Cluster_Project_*',
+    'google_binary_authorization_policy.BinaryAuthorizationPolicy',
+    'google_kms_crypto_key.Cluster_SecretsKey_*',
+    'google_kms_crypto_key_iam_member.Cluster_SecretsKey_Iam_serviceAccountgke-agentroles--cloudkmscryptoKeyEncrypterDecrypter_*',
+    'google_kms_key_ring.Cluster_SecretsKey_KeyRing_*',
+    'google_project_service.Apis_cloudkmsgoogleapiscom_*',
+    'google_project_service.Apis_containersecuritygoogleapiscom_*',
+  ],
+  ...Object.fromEntries(
+    [
+      ['payment', 'paymentsexamplecom'],
+      ['recommend', 'ml-platformexamplecom'],
+      ['search', 'searchexamplecom'],
+    ].flatMap(([service, group]) => ['development', 'production'].map((environment) => [`service-${service}-${environment}`, imageRepositoryAdditions(group)])),
+  ),
+};
+
+/** Each service project's image repository: team writes, every node pool reads; its APIs. */
+function imageRepositoryAdditions(group: string): string[] {
+  const reader = (pool: string) => `google_artifact_registry_repository_iam_member.Images_Iam_serviceAccountgke-${pool}-nodesacme-platform-prodiamgserviceaccountcomroles--artifactregistryreader_*`;
+  return [
+    'google_artifact_registry_repository.Images_Repository_*',
+    `google_artifact_registry_repository_iam_member.Images_Iam_group${group}roles--artifactregistrywriter_*`,
+    reader('highmem'),
+    reader('standard'),
+    'google_project_service.Project_Apis_artifactregistrygoogleapiscom_*',
+    'google_project_service.Project_Apis_containerscanninggoogleapiscom_*',
+  ];
+}
 
 function addresses(json: TerraformJson): string[] {
   const all: string[] = [];
