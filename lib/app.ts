@@ -5,7 +5,9 @@ import type { Catalog } from './catalog/load';
 import { PlatformStack } from '../stacks/platform-stack';
 import { ServiceStack } from '../stacks/service-stack';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
-import { BOOTSTRAP_STACK, PLATFORM_STACK, imageRepositoryPath } from './catalog/names';
+import { ClusterStack } from '../stacks/cluster-stack';
+import { BOOTSTRAP_STACK, PLATFORM_STACK, clusterStackName, imageRepositoryPath } from './catalog/names';
+import { platformClusters } from './catalog/clusters';
 import { applyPolicies } from './policy/aspect';
 
 export interface BuildOptions {
@@ -13,9 +15,12 @@ export interface BuildOptions {
   readonly include?: (stackName: string) => boolean;
 }
 
-/** The names of every stack the catalog defines, platform first, bootstrap (applied by an admin) last. */
+/**
+ * The names of every stack the catalog defines, in apply order: platform, the
+ * cluster stacks, the services; bootstrap (applied by an admin) last.
+ */
 export function stackNames(catalog: Catalog): string[] {
-  return [PLATFORM_STACK, ...catalog.services.flatMap((s) => s.environments.map((e) => e.stackName)), BOOTSTRAP_STACK];
+  return [PLATFORM_STACK, ...platformClusters(catalog.platform).map((c) => clusterStackName(c.name)), ...catalog.services.flatMap((s) => s.environments.map((e) => e.stackName)), BOOTSTRAP_STACK];
 }
 
 export function buildStacks(app: App, catalog: Catalog, options: BuildOptions = {}): void {
@@ -23,6 +28,9 @@ export function buildStacks(app: App, catalog: Catalog, options: BuildOptions = 
   if (include(PLATFORM_STACK)) {
     const imageRepositories = catalog.services.flatMap((s) => s.environments.map((e) => imageRepositoryPath(catalog.platform, e.projectId)));
     new PlatformStack(app, { platform: catalog.platform, imageRepositories });
+  }
+  for (const cluster of platformClusters(catalog.platform)) {
+    if (include(clusterStackName(cluster.name))) new ClusterStack(app, { platform: catalog.platform, cluster });
   }
   for (const service of catalog.services) {
     for (const environment of service.environments) {

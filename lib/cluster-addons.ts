@@ -29,3 +29,8 @@ export function imageName(image: PinnedImage): string {
 
 /** Every image the add-ons run: admitted by the Binary Authorization policy by exact name and tag. */
 export const ADDON_IMAGES: readonly PinnedImage[] = [EXTERNAL_DNS_IMAGE, VELERO_IMAGE, VELERO_GCP_PLUGIN_IMAGE];
+
+/** Velero's daily backup of every namespace (cron, UTC: before the 17:00 maintenance window). */
+export const BACKUP_SCHEDULE = '0 15 * * *';
+/** How long a backup is kept. */
+export const BACKUP_RETENTION_DAYS = 30;

@@ -6,7 +6,16 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import type { ITerraformDependable } from 'cdktf';
 import type { NodePoolName, Platform } from '../lib/catalog/schema';
-import { BACKUP_NAMESPACE, EXTERNAL_DNS_NAMESPACE, PLATFORM_STACK, nodeServiceAccountId } from '../lib/catalog/names';
+import { NODE_POOL_FACTS } from '../lib/node-pools';
+import {
+  BACKUP_ACCOUNT_ID,
+  BACKUP_NAMESPACE,
+  EXTERNAL_DNS_ACCOUNT_ID,
+  EXTERNAL_DNS_NAMESPACE,
+  PLATFORM_STACK,
+  backupBucketName,
+  nodeServiceAccountId,
+} from '../lib/catalog/names';
 import { platformClusters, type ClusterSpec } from '../lib/catalog/clusters';
 import { standardLabels, type Labels } from '../lib/labels';
 import { ADDON_IMAGES, imageName } from '../lib/cluster-addons';
@@ -102,7 +111,7 @@ export class PlatformStack extends TerraformStack {
     this.dnsZone = new DnsZone(this, 'DnsZone', { project, domain: platform.dnsDomain, labels, dependsOn: apis.services });
     const externalDns = new WorkloadIdentity(this, 'ExternalDnsIdentity', {
       project,
-      accountId: 'external-dns',
+      accountId: EXTERNAL_DNS_ACCOUNT_ID,
       workloadPool: this.cluster.workloadPool,
       namespace: EXTERNAL_DNS_NAMESPACE,
       kubernetesServiceAccount: 'external-dns',
@@ -111,7 +120,7 @@ export class PlatformStack extends TerraformStack {
 
     this.backupBucket = new SecureBucket(this, 'BackupBucket', {
       project,
-      name: `${project}-velero-backups`,
+      name: backupBucketName(platform),
       location: platform.region,
       labels,
       // Created by the bootstrap stack; Velero needs its own bucket to itself.
@@ -120,7 +129,7 @@ export class PlatformStack extends TerraformStack {
     });
     const velero = new WorkloadIdentity(this, 'BackupIdentity', {
       project,
-      accountId: 'velero',
+      accountId: BACKUP_ACCOUNT_ID,
       workloadPool: this.cluster.workloadPool,
       namespace: BACKUP_NAMESPACE,
       kubernetesServiceAccount: 'velero',
@@ -187,8 +196,9 @@ export class PlatformStack extends TerraformStack {
 
   private newNodePools(scope: Construct, spec: ClusterSpec, cluster: GkeCluster, labels: Labels): Record<NodePoolName, GkeNodePool> {
     const pools = new Construct(scope, 'NodePools');
-    const pool = (name: NodePoolName, dedicated: boolean) =>
-      new GkeNodePool(pools, name, { cluster, name, ...spec.nodePools[name], dedicated, labels, serviceAccountId: nodeServiceAccountId(spec, name) });
-    return { standard: pool('standard', false), highmem: pool('highmem', true) };
+    // Named and tainted from the same facts the cluster stacks' placement policy enforces.
+    const pool = (name: NodePoolName) =>
+      new GkeNodePool(pools, name, { cluster, name, ...spec.nodePools[name], dedicated: NODE_POOL_FACTS[name].dedicated, labels, serviceAccountId: nodeServiceAccountId(spec, name) });
+    return { standard: pool('standard'), highmem: pool('highmem') };
   }
 }

@@ -11,6 +11,19 @@ export const BOOTSTRAP_STACK = 'bootstrap';
 export const EXTERNAL_DNS_NAMESPACE = 'external-dns';
 export const BACKUP_NAMESPACE = 'velero';
 
+/** Google service accounts of the add-ons in the platform project (Workload Identity, same in every cluster). */
+export const EXTERNAL_DNS_ACCOUNT_ID = 'external-dns';
+export const BACKUP_ACCOUNT_ID = 'velero';
+
+export function platformServiceAccountEmail(platform: Platform, accountId: string): string {
+  return `${accountId}@${platform.platformProject}.iam.gserviceaccount.com`;
+}
+
+/** Velero's bucket (one for the platform: each cluster writes under its own prefix). */
+export function backupBucketName(platform: Platform): string {
+  return `${platform.platformProject}-velero-backups`;
+}
+
 /** Names a service may not take: platform namespaces and stacks. */
 export const RESERVED_SERVICE_NAMES = [
   PLATFORM_STACK,
@@ -27,6 +40,11 @@ export const RESERVED_SERVICE_NAMES = [
 export const RESERVED_SERVICE_PREFIXES = ['kube-', 'gke-', 'gmp-', 'goog'];
 /** Strings GCP refuses inside project ids. */
 export const RESTRICTED_PROJECT_ID_WORDS = ['google', 'ssl', 'null', 'undefined'];
+
+/** The stack of the in-cluster platform objects (admission policies, the team role) of one cluster. */
+export function clusterStackName(clusterName: string): string {
+  return `cluster-${clusterName}`;
+}
 
 export function serviceStackName(service: string, environment: string): string {
   return `service-${service}-${environment}`;

@@ -1,6 +1,7 @@
 // The example catalog's Terraform addresses before clusters per country and
 // the cluster hardening (test/stacks/fixtures/example-addresses.json, taken
-// from the synthesized stacks at that point): every one of them is still
+// from the synthesized stacks at that point; cluster-production as its first
+// version created it): every one of them is still
 // there, and everything new is an intended addition listed below. A changed
 // address is a destroy and create in production.
 import { readFileSync } from 'node:fs';
@@ -32,6 +33,14 @@ const INTENDED_ADDITIONS: Record<string, string[]> = {
     'google_kms_key_ring.Cluster_SecretsKey_KeyRing_*',
     'google_project_service.Apis_cloudkmsgoogleapiscom_*',
     'google_project_service.Apis_containersecuritygoogleapiscom_*',
+  ],
+  // The add-ons, each in its own namespace, through the helm provider.
+  'cluster-production': [
+    'helm_release.ExternalDns_Release_*',
+    'helm_release.Velero_Release_*',
+    'kubernetes_namespace_v1.ExternalDns_Namespace_*',
+    'kubernetes_namespace_v1.Velero_Namespace_*',
+    'provider.helm',
   ],
   ...Object.fromEntries(
     [
