@@ -161,7 +161,9 @@ const nodePoolSchema = (machineType: string, minNodes: number, maxNodes: number,
     maxNodes: integer(1, 1000, maxNodes).default(maxNodes),
     diskSizeGb: integer(20, 2000, 100).default(100),
     /** How version changes replace the nodes. @default SURGE (standard) / BLUE_GREEN (highmem) */
-    upgrade: upgradeSchema(strategy).prefault({}),
+    upgrade: upgradeSchema(strategy)
+      .prefault({})
+      .describe('How version changes replace the nodes: SURGE (maxSurge, maxUnavailable) or BLUE_GREEN (nodePoolSoakMinutes, batchNodeCount or batchPercentage, batchSoakMinutes). Default SURGE for standard, BLUE_GREEN for highmem.'),
   });
 
 const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -200,9 +202,11 @@ const clusterShape = {
   authorizedNetworks: dictionary(text(NAME_PATTERN, 'a network name', 'office'), text(CIDR, 'a CIDR range', '203.0.113.0/24'), 'names to CIDR ranges').default({}),
   /** Cluster autoscaler profile: OPTIMIZE_UTILIZATION removes idle nodes sooner than BALANCED.
    *  @default OPTIMIZE_UTILIZATION */
-  autoscalingProfile: oneOf(['OPTIMIZE_UTILIZATION', 'BALANCED']).default('OPTIMIZE_UTILIZATION'),
+  autoscalingProfile: oneOf(['OPTIMIZE_UTILIZATION', 'BALANCED'])
+    .default('OPTIMIZE_UTILIZATION')
+    .describe('Cluster autoscaler profile: OPTIMIZE_UTILIZATION removes idle nodes sooner than BALANCED. Default OPTIMIZE_UTILIZATION.'),
   /** @default a daily window at 17:00 UTC, no exclusions */
-  maintenance: maintenanceSchema.prefault({}),
+  maintenance: maintenanceSchema.prefault({}).describe('When GKE may upgrade (UTC) and when not. Default: a daily window from 17:00, no exclusions.'),
   nodePools: mapping({
     standard: nodePoolSchema('n1-standard-4', 1, 10, 'SURGE').prefault({}),
     highmem: nodePoolSchema('n1-highmem-8', 0, 4, 'BLUE_GREEN').prefault({}),
@@ -267,7 +271,9 @@ export const platformSchema = mapping({
       ...clusterShape,
     }),
     'country keys to clusters',
-  ).default({}),
+  )
+    .default({})
+    .describe('One more production cluster per further country, keyed by a short country key: region, name, its own subnet, pods, services and control-plane ranges, and the settings of cluster. Default: none.'),
 });
 
 export type Platform = z.infer<typeof platformSchema>;
@@ -311,7 +317,9 @@ const spannerSchema = mapping({
 const settingsShape = {
   /** The clusters (names from platform.yaml: `cluster.name`, `countries.<key>.name`) the service runs in:
    *  its namespace, RBAC and policies appear in each. @default every cluster of the platform */
-  clusters: list(text(NAME_PATTERN, 'a cluster name', 'production'), 'cluster names').optional(),
+  clusters: list(text(NAME_PATTERN, 'a cluster name', 'production'), 'cluster names')
+    .optional()
+    .describe('The clusters (cluster.name, countries.<key>.name in platform.yaml) the service runs in. Default: every cluster of the platform.'),
   /** Workloads land on this node pool. @default standard */
   nodePool: oneOf(NODE_POOLS).optional(),
   /** APIs enabled besides the platform's baseline. @default none */
