@@ -124,6 +124,14 @@ export function removeLockFile(setup: TerraformSetup, dir: string): void {
   if (setup.mirror) rmSync(join(dir, '.terraform.lock.hcl'), { force: true });
 }
 
+/** `removeLockFile` in every folder under `root` (after a run that used several). */
+export function removeLockFiles(setup: TerraformSetup, root: string): void {
+  if (!existsSync(root)) return;
+  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name === '.terraform.lock.hcl') removeLockFile(setup, entry.parentPath);
+  }
+}
+
 /**
  * Fills the plugin cache with every provider `requiredProviders` names,
  * in one init, so that the parallel inits after it only link (concurrent

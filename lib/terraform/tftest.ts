@@ -245,8 +245,8 @@ function serviceExpectations(json: StackJson, platform: Platform, service: Servi
         message: `Spanner on ${spanner.config} with ${spanner.processingUnits} processing units, no force-destroy`,
       },
       {
-        condition: `sort([for d in ${databases} : d.name]) == tolist(${hclList([...spanner.databases].sort())}) && alltrue([for d in ${databases} : d.deletion_protection && d.enable_drop_protection])`,
-        message: `Spanner databases ${spanner.databases.join(', ')}, each protected from deletion and drop`,
+        condition: `sort([for d in ${databases} : d.name]) == tolist(${hclList([...spanner.databases].sort())}) && alltrue([for d in ${databases} : d.deletion_protection && d.enable_drop_protection && d.database_dialect == "GOOGLE_STANDARD_SQL" && d.version_retention_period != ""])`,
+        message: `Spanner databases ${spanner.databases.join(', ')} (GoogleSQL, with a version retention period), each protected from deletion and drop`,
       },
       {
         // The emulator does not return encryption_config: CMEK is proven here.
