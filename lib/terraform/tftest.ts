@@ -8,6 +8,8 @@ import type { ServiceEnvironment } from '../catalog/resolve';
 import { networkSelfLink, workloadPool } from '../catalog/names';
 import { BASIC_ROLES } from '../catalog/resolve';
 import { NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
+import { ALL_NODE_POOLS } from '../node-pools';
+import { TEAM_CLUSTER_ROLE, TEAM_READ_ONLY_RESOURCES } from '../../constructs/team-cluster-role';
 import { dataSourcesOf, providersOf, resourcesOf, typesOf, type StackJson, type SynthesizedStack } from './stacks';
 
 export interface Assertion {
@@ -26,6 +28,7 @@ type KindExpectations = (stack: SynthesizedStack, catalog: Catalog) => Assertion
 export const KIND_EXPECTATIONS: Record<string, KindExpectations> = {
   platform: (stack, catalog) => platformExpectations(stack.json, catalog.platform),
   bootstrap: (stack, catalog) => bootstrapExpectations(stack.json, catalog.platform),
+  cluster: (stack) => clusterExpectations(stack.json),
   service: (stack, catalog) => serviceExpectations(stack.json, catalog.platform, serviceOf(stack.name, catalog)),
 };
 
@@ -153,6 +156,27 @@ function platformExpectations(json: StackJson, platform: Platform): Assertion[] 
   return expectations;
 }
 
+function clusterExpectations(json: StackJson): Assertion[] {
+  const manifests = list(json, 'kubernetes_manifest');
+  const roles = list(json, 'kubernetes_cluster_role_v1');
+  const dedicated = ALL_NODE_POOLS.filter((pool) => pool.dedicated).map((pool) => pool.name);
+  return [
+    {
+      // HCL's && does not short-circuit: filter by kind with `if` before reading kind-specific fields.
+      condition: `anytrue([for m in ${manifests} : m.manifest.spec.failurePolicy == "Fail" && alltrue([for pool in ${hclList(dedicated)} : anytrue([for v in m.manifest.spec.validations : strcontains(v.expression, "'\${pool}'")])]) if m.manifest.kind == "ValidatingAdmissionPolicy"])`,
+      message: `a ValidatingAdmissionPolicy that fails closed enforces placement on the dedicated pools (${dedicated.join(', ')})`,
+    },
+    {
+      condition: `length([for m in ${manifests} : m if m.manifest.kind == "ValidatingAdmissionPolicyBinding"]) > 0 && alltrue([for m in ${manifests} : length(m.manifest.spec.validationActions) == 1 && m.manifest.spec.validationActions[0] == "Deny" && contains([for p in ${manifests} : p.manifest.metadata.name if p.manifest.kind == "ValidatingAdmissionPolicy"], m.manifest.spec.policyName) if m.manifest.kind == "ValidatingAdmissionPolicyBinding"])`,
+      message: 'every admission policy binding denies, and binds a policy of this stack',
+    },
+    {
+      condition: `anytrue([for r in ${roles} : r.metadata[0].name == ${hclString(TEAM_CLUSTER_ROLE)} && alltrue([for rule in r.rule : length(setintersection(rule.resources, ${hclList(TEAM_READ_ONLY_RESOURCES)})) == 0 || length(setintersection(rule.verbs, ["create", "update", "patch", "delete", "deletecollection", "*"])) == 0])])`,
+      message: `the team ClusterRole ${TEAM_CLUSTER_ROLE} cannot write ${TEAM_READ_ONLY_RESOURCES.join(', ')}`,
+    },
+  ];
+}
+
 function bootstrapExpectations(json: StackJson, platform: Platform): Assertion[] {
   const expectations: Assertion[] = [
     {
@@ -188,7 +212,7 @@ function serviceExpectations(json: StackJson, platform: Platform, service: Servi
         .join(', ')}`,
     },
     {
-      condition: `anytrue([for b in ${list(json, 'kubernetes_role_binding_v1')} : b.metadata[0].namespace == ${hclString(service.namespace)} && b.role_ref[0].name == "edit" && length(b.subject) == 1 && b.subject[0].kind == "Group" && b.subject[0].name == ${hclString(service.ownerGroup)}])`,
+      condition: `anytrue([for b in ${list(json, 'kubernetes_role_binding_v1')} : b.metadata[0].namespace == ${hclString(service.namespace)} && b.role_ref[0].kind == "ClusterRole" && length(b.subject) == 1 && b.subject[0].kind == "Group" && b.subject[0].name == ${hclString(service.ownerGroup)}])`,
       message: `${service.ownerGroup} (and only it) edits ${service.namespace}`,
     },
     {

@@ -24,9 +24,10 @@ describe('which stacks test:terraform plans', () => {
     expect(['platform', 'bootstrap', 'service-payment-production', 'cluster-production'].map(stackKind)).toEqual(['platform', 'bootstrap', 'service', 'cluster']);
   });
 
-  test('one stack per kind and shape, production preferred: platform, bootstrap, a plain, a Cloud SQL and a Spanner service', () => {
+  test('one stack per kind and shape, production preferred: platform, bootstrap, cluster, a plain, a Cloud SQL and a Spanner service', () => {
     expect(selectStacks(stacks, catalog).map((s) => s.name)).toEqual([
       'bootstrap',
+      'cluster-production',
       'platform',
       'service-payment-production',
       'service-recommend-production',

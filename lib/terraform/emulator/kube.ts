@@ -13,6 +13,8 @@ import { resourcesOf, type StackJson, type SynthesizedStack } from '../stacks';
 import { hasKubernetesResources, kubernetesCopy } from './kube-copy';
 import { freePort, httpOk, type Servers } from './servers';
 import { apply, planIsClean, type Steps } from './steps';
+import { ALL_NODE_POOLS, NODE_POOL_LABEL } from '../../node-pools';
+import { TEAM_CLUSTER_ROLE, TEAM_READ_ONLY_RESOURCES } from '../../../constructs/team-cluster-role';
 
 export const KUBE_VERSION = '1.34.2';
 const ADMIN_TOKEN = 'admin-token';
@@ -200,6 +202,12 @@ async function checkBehaviour(kubeconfig: string, stackName: string, json: Stack
           if (can('get', 'pods', other) !== 'no') problems.push(`can get pods in ${other}`);
         }
         if (can('create', 'namespaces', 'default') !== 'no') problems.push('can create namespaces');
+        // The platform's team role keeps the namespace's guard rails read-only.
+        if (binding.role_ref.name === TEAM_CLUSTER_ROLE) {
+          for (const resource of TEAM_READ_ONLY_RESOURCES) {
+            if (can('update', resource, namespace) !== 'no') problems.push(`can update ${resource} in ${namespace}`);
+          }
+        }
         if (problems.length > 0) throw new Error(problems.join('; '));
         return `allowed in ${namespace}; refused in ${[...others, 'default', 'kube-system'].join(', ')}`;
       });
@@ -268,8 +276,40 @@ async function checkBehaviour(kubeconfig: string, stackName: string, json: Stack
   }
 }
 
-/** Per ValidatingAdmissionPolicy name: creates what it must refuse and fails when admitted. */
-export const ADMISSION_CHECKS: Record<string, (kubeconfig: string, namespaces: NamespaceConfig[]) => Promise<string>> = {};
+/**
+ * Per ValidatingAdmissionPolicy name: creates (server-side dry run) what it
+ * must refuse and what it must admit; throws on a wrong answer. A policy
+ * without an entry fails the run.
+ */
+export const ADMISSION_CHECKS: Record<string, (kubeconfig: string, namespaces: NamespaceConfig[]) => Promise<string>> = {
+  // constructs/node-pool-placement-policy.ts
+  'platform-node-pool-placement': async (kubeconfig, namespaces) => {
+    const checked: string[] = [];
+    const poolOf = (ns: NamespaceConfig) => ns.metadata.labels?.[NODE_POOL_LABEL];
+    for (const pool of ALL_NODE_POOLS.filter((p) => p.dedicated)) {
+      const own = namespaces.find((ns) => poolOf(ns) === pool.name);
+      const other = namespaces.find((ns) => poolOf(ns) !== undefined && poolOf(ns) !== pool.name);
+      if (!own || !other) throw new Error(`no applied namespace of the ${pool.name} pool and of another pool to check with: add services on both to the catalog`);
+      const bare = { metadata: { ...own.metadata, annotations: {} } };
+      expectRefused(kubeconfig, pod(own.metadata.name, bare), `must run on the ${pool.name} pool`, `a pod without node selector in ${own.metadata.name}`);
+      expectAdmitted(kubeconfig, pod(own.metadata.name, own), `a pod selecting and tolerating ${pool.name} in ${own.metadata.name}`);
+      const intruder = { metadata: { ...other.metadata, annotations: { ...other.metadata.annotations, 'platform/toleration': `${NODE_POOL_LABEL}=${pool.name}:NoSchedule` } } };
+      expectRefused(kubeconfig, pod(other.metadata.name, intruder), `only pods in ${pool.name} namespaces may tolerate`, `a pod tolerating ${pool.name} in ${other.metadata.name}`);
+      checked.push(`${pool.name}: bare pod refused and placed pod admitted in ${own.metadata.name}, tolerating pod refused in ${other.metadata.name}`);
+    }
+    return checked.join('; ');
+  },
+};
+
+function expectRefused(kubeconfig: string, manifest: object, refusal: string, what: string): void {
+  const result = createDryRun(kubeconfig, manifest);
+  if (result.code === 0 || !result.stderr.includes(refusal)) throw new Error(`${what} was not refused with "${refusal}": ${result.stderr.trim() || 'admitted'}`);
+}
+
+function expectAdmitted(kubeconfig: string, manifest: object, what: string): void {
+  const result = createDryRun(kubeconfig, manifest);
+  if (result.code !== 0) throw new Error(`${what} was refused: ${result.stderr.trim()}`);
+}
 
 /** `metadata.namespace` of an object: a literal, or a reference to a namespace resource of the stack. */
 function resolveNamespace(json: StackJson, value: string | undefined): string {
