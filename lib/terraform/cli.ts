@@ -4,7 +4,7 @@
 // when one is present (the public registry otherwise), no prompts, no
 // telemetry, and never a lock file left behind that was made from the mirror.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -77,7 +77,10 @@ export function setUpTerraform(repoRoot: string, env: NodeJS.ProcessEnv = proces
   mkdirSync(pluginCacheDir, { recursive: true });
   const mirror = findProviderMirror(repoRoot, env);
   const configFile = join(workDir, 'cli.tfrc');
-  writeFileSync(configFile, cliConfig(pluginCacheDir, mirror));
+  // Atomically: another run may be reading it.
+  const partial = `${configFile}.${process.pid}`;
+  writeFileSync(partial, cliConfig(pluginCacheDir, mirror));
+  renameSync(partial, configFile);
   return {
     env: {
       ...env,
@@ -138,9 +141,7 @@ export function removeLockFiles(setup: TerraformSetup, root: string): void {
  * inits writing the same provider into an empty cache can corrupt it).
  */
 export async function warmPluginCache(setup: TerraformSetup, requiredProviders: Record<string, unknown>): Promise<void> {
-  const dir = join(setup.workDir, 'warm-cache');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  const dir = mkdtempSync(join(setup.workDir, 'warm-cache-'));
   writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ terraform: { required_providers: requiredProviders } }, null, 2));
   const result = await initWithoutBackend(setup, dir);
   if (result.code !== 0) throw new Error(`terraform init could not install the providers:\n${firstError(result)}`);

@@ -64,9 +64,14 @@ export class Servers {
   async stopAll(): Promise<void> {
     for (const server of [...this.started].reverse()) {
       if (server.process.exitCode === null && server.process.signalCode === null) {
-        const exited = new Promise<void>((done) => server.process.once('exit', () => done()));
+        let timer: NodeJS.Timeout | undefined;
+        const exited = new Promise<void>((done) => {
+          server.process.once('exit', () => done());
+          timer = setTimeout(done, 10_000);
+        });
         signalGroup(server.pid, 'SIGTERM');
-        await Promise.race([exited, sleep(10_000)]);
+        await exited;
+        clearTimeout(timer);
       }
       // Children of the server may outlive it: the group goes too.
       signalGroup(server.pid, 'SIGKILL');
