@@ -1,8 +1,28 @@
 import type { Construct } from 'constructs';
-import { Fn } from 'cdktf';
 import type { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { KubernetesProvider, type KubernetesProviderExec } from '@cdktf/provider-kubernetes/lib/provider';
+
+/**
+ * How the kubernetes (and helm) providers authenticate: a short-lived token
+ * from gke-gcloud-auth-plugin, fetched by the provider at plan/apply time and
+ * never written to state (unlike `data.google_client_config.access_token`,
+ * terraform-provider-google #11451). The runner needs the plugin on PATH
+ * (docs/DELIVERY.md).
+ */
+export const GKE_AUTH_EXEC: KubernetesProviderExec = {
+  apiVersion: 'client.authentication.k8s.io/v1beta1',
+  command: 'gke-gcloud-auth-plugin',
+};
+
+/**
+ * The control plane's DNS-based endpoint (`gke-<id>.<region>.gke.goog`):
+ * reachable from any runner, authorized by IAM (container.clusters.connect)
+ * instead of a CIDR allowlist, and served with a publicly trusted
+ * certificate, so no cluster CA certificate is needed.
+ */
+export function clusterDnsEndpoint(cluster: DataGoogleContainerCluster): string {
+  return `https://${cluster.controlPlaneEndpointsConfig.get(0).dnsEndpointConfig.get(0).endpoint}`;
+}
 
 /**
  * The kubernetes provider of a stack that manages objects inside a shared
@@ -10,10 +30,8 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
  * Every stack that reaches into a cluster configures it here, in one place.
  */
 export function clusterKubernetesProvider(scope: Construct, cluster: DataGoogleContainerCluster): KubernetesProvider {
-  const client = new DataGoogleClientConfig(scope, 'ClientConfig', {});
   return new KubernetesProvider(scope, 'kubernetes', {
-    host: `https://${cluster.endpoint}`,
-    token: client.accessToken,
-    clusterCaCertificate: Fn.base64decode(cluster.masterAuth.get(0).clusterCaCertificate),
+    host: clusterDnsEndpoint(cluster),
+    exec: [GKE_AUTH_EXEC],
   });
 }
