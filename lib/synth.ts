@@ -36,6 +36,7 @@ import { ConstructOrder, type IConstruct } from 'constructs';
 import type { Catalog } from './catalog/load';
 import { buildStacks, stackNames } from './app';
 import { takeResolvedFragment } from './resolved-fragments';
+import { writeStackMetadata } from './stack-metadata';
 
 /** Synth stopped on a problem in the stacks (error annotations, failed validations): the message says what to fix. */
 export class SynthError extends Error {
@@ -404,6 +405,7 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
     buildStacks(app, catalog, { include: options.include });
     app.synth();
     const names = app.node.findAll().filter((node) => TerraformStack.isStack(node)).map((node) => node.node.id);
+    writeStackMetadata(outdir, catalog, names, writeIfChanged);
     return { outdir, stacks: names.length, written: names, unchanged: [], removed: [], warnings: [], workers: 1 };
   }
   const shards = complete ? Math.max(1, options.workers ?? defaultWorkers(stackCount)) : 1;
@@ -414,6 +416,8 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
   const manifests = all.flatMap((r) => r.manifests);
   const writes = all.flatMap((r) => r.writes);
   const { removed } = writeManifest(outdir, own.version, manifests, complete);
+  // CI's facts about each stack (environment, production, kind), next to it.
+  writeStackMetadata(outdir, catalog, writes.map((w) => w.name), writeIfChanged);
   return {
     outdir,
     stacks: writes.length,

@@ -11,6 +11,7 @@ import { standardLabels } from '../lib/labels';
 import { groupGrantee, serviceAccountMember } from '../lib/iam-roles';
 import { configureStack } from './stack-defaults';
 import { clusterKubernetesProvider } from './cluster-access';
+import { workloadSinkName } from '../lib/catalog/collisions';
 import { ServiceProject } from '../constructs/service-project';
 import { WorkloadIdentity } from '../constructs/workload-identity';
 import { CloudSqlInstance } from '../constructs/cloud-sql-instance';
@@ -147,7 +148,7 @@ export class ServiceStack extends TerraformStack {
     // namespace's entries from there into the same dataset.
     this.logSink.addSourceProject('Workloads', {
       project: host,
-      sinkName: `${service.namespace}-workloads`,
+      sinkName: workloadSinkName(service.namespace),
       filter: [
         'resource.type="k8s_container"',
         `resource.labels.cluster_name="${platform.cluster.name}"`,

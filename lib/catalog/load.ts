@@ -9,6 +9,7 @@ import { platformSchema, serviceSchema, type Platform } from './schema';
 import { resolveService, type ServiceEnvironment } from './resolve';
 import { serviceNameProblems } from './names';
 import { platformProblems } from './platform';
+import { derivedNameProblems, environmentProblems } from './collisions';
 
 export const PLATFORM_FILE = 'platform.yaml';
 export const SERVICES_DIR = 'services';
@@ -41,6 +42,7 @@ export function loadCatalog(root: string): Catalog {
   const problems: string[] = [];
   const platform = parseFile(root, PLATFORM_FILE, platformSchema, problems);
   if (platform) problems.push(...platformProblems(platform).map((p) => `${PLATFORM_FILE}: ${p.path}: ${p.message}`));
+  if (platform) problems.push(...environmentProblems(platform));
   const services: ServiceDefinition[] = [];
   const seen = new Map<string, string>();
   for (const fileName of listServiceFiles(root, problems)) {
@@ -64,6 +66,7 @@ export function loadCatalog(root: string): Catalog {
     problems.push(...resolved.problems.map((p) => `${file}: ${p.path}: ${p.message}`));
     services.push({ name, file, team: spec.team, ownerGroup: spec.ownerGroup, environments: resolved.environments });
   }
+  if (platform) problems.push(...derivedNameProblems(platform, services));
   if (problems.length > 0 || !platform) throw new CatalogError(problems);
   services.sort((a, b) => a.name.localeCompare(b.name));
   return { platform, services };
