@@ -6,7 +6,6 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { changedStacks, githubOutputs, isPlannedInCi, GITHUB_MATRIX_LIMIT } from '../lib/ci/changed-stacks';
-import { loadCatalog } from '../lib/catalog/load';
 import { runCli, UsageError } from '../lib/ci/cli';
 
 const USAGE = 'usage: npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>] [--max-jobs <n>]';
@@ -34,9 +33,8 @@ runCli(USAGE, () => {
   if (changes.length === 0) console.error('no stack changed');
   console.log(JSON.stringify(changes.filter(isPlannedInCi).map((c) => c.name)));
   if (values['github-output']) {
-    // Environment names come from the catalog being planned (the head).
-    const environments = Object.keys(loadCatalog(process.env.CATALOG_DIR ?? process.cwd()).platform.environments);
-    const outputs = githubOutputs(changes, environments, maxJobs);
+    // Kinds and environments come from what synth wrote next to each stack (delivery.json).
+    const outputs = githubOutputs(changes, maxJobs);
     appendFileSync(values['github-output'], Object.entries(outputs).map(([key, value]) => `${key}=${value}\n`).join(''));
   }
 });

@@ -7,6 +7,7 @@
 import { lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from './plan-values';
+import { STACK_METADATA_FILE, readStackMetadata, type StackMetadata } from '../stack-metadata';
 
 export interface ProviderRule {
   /** Fully qualified: registry.terraform.io/<namespace>/<type>. */
@@ -307,13 +308,13 @@ export class AllowlistError extends Error {
 
 /**
  * Checks every stack of an untrusted cdktf output folder (`<dir>/stacks/<stack>/cdk.tf.json`)
- * and, only if all pass, writes a clean copy of each (the parsed JSON, nothing
- * else from the folder: no lock file, plugin or override) to `<outDir>/stacks/<stack>/cdk.tf.json`.
+ * and, only if all pass, writes a clean copy of each (the parsed JSON and its
+ * checked delivery.json, nothing else: no lock file, plugin or override) to `<outDir>/stacks/<stack>/`.
  * Returns the stack names; throws AllowlistError listing every problem otherwise.
  */
 export function checkSynthDir(dir: string, outDir: string, allowlist: Allowlist, stateBucket: string): string[] {
   const problems: string[] = [];
-  const checked = new Map<string, unknown>();
+  const checked = new Map<string, { config: unknown; metadata: StackMetadata }>();
   const stacksDir = join(dir, 'stacks');
   let names: string[] = [];
   try {
@@ -351,13 +352,17 @@ export function checkSynthDir(dir: string, outDir: string, allowlist: Allowlist,
     // Local state: bootstrap, applied by an admin. CI never plans it, so it is not copied.
     if (isObject(config) && isObject(config.terraform) && isObject(config.terraform.backend) && Object.keys(config.terraform.backend).join() === 'local') continue;
     const found = allowlistProblems(config, allowlist, { stack: name, stateBucket });
+    // Its facts (environment, kind) only group the plan jobs; a lie there changes no plan.
+    const metadata = readStackMetadata(dir, name);
+    if (typeof metadata === 'string') found.push(metadata);
     problems.push(...found);
-    if (found.length === 0) checked.set(name, config);
+    if (found.length === 0) checked.set(name, { config, metadata: metadata as StackMetadata });
   }
   if (problems.length > 0) throw new AllowlistError(problems);
-  for (const [name, config] of checked) {
+  for (const [name, { config, metadata }] of checked) {
     mkdirSync(join(outDir, 'stacks', name), { recursive: true });
     writeFileSync(join(outDir, 'stacks', name, 'cdk.tf.json'), JSON.stringify(config, null, 2));
+    writeFileSync(join(outDir, 'stacks', name, STACK_METADATA_FILE), JSON.stringify(metadata, null, 2));
   }
   return [...checked.keys()];
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadCatalog } from '../../lib/catalog/load';
 import { catalogAllowlist, synthesizedStacks } from '../../lib/ci/derive-allowlist';
 import { ALLOWLIST_FILE, AllowlistError, allowlistProblems, checkSynthDir, deriveAllowlist, readAllowlist, renderAllowlist } from '../../lib/ci/stack-allowlist';
+import { stackMetadata } from '../../lib/stack-metadata';
 import { REPO_ROOT, exampleCatalog, tempCatalog } from '../helpers';
 
 const allowlist = readAllowlist(REPO_ROOT);
@@ -122,6 +123,8 @@ describe('checkSynthDir', () => {
     for (const [name, config] of Object.entries(entries)) {
       mkdirSync(join(dir, 'stacks', name), { recursive: true });
       writeFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), typeof config === 'string' ? config : JSON.stringify(config));
+      const facts = stackMetadata(example).get(name) ?? { stack: name, kind: 'service', environment: 'development', production: false };
+      writeFileSync(join(dir, 'stacks', name, 'delivery.json'), JSON.stringify(facts));
     }
     return dir;
   }
@@ -137,6 +140,13 @@ describe('checkSynthDir', () => {
     expect(existsSync(join(target, 'stacks', 'platform', 'backend_override.tf.json'))).toBe(false);
     expect(existsSync(join(target, 'stacks', 'platform', '.terraform'))).toBe(false);
     expect(existsSync(join(target, 'stacks', 'bootstrap'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(target, 'stacks', 'platform', 'delivery.json'), 'utf8'))).toEqual(stackMetadata(example).get('platform'));
+  });
+
+  it('refuses a stack without valid delivery facts', () => {
+    const dir = synthDir({ platform: stacks.platform });
+    writeFileSync(join(dir, 'stacks', 'platform', 'delivery.json'), '{"stack":"platform","kind":"evil"}');
+    expect(() => checkSynthDir(dir, out(), allowlist, BUCKET)).toThrow(/platform\/delivery.json: expected/);
   });
 
   it('writes nothing when one stack is refused, and names every problem', () => {
