@@ -92,17 +92,25 @@ describe('plan-comment', () => {
     expect(run('plan-comment', ['--stack', 'x', fixturePath('new-service'), '--digest']).stdout.trim()).toBe(planDigest(fixture('new-service')));
   });
 
-  it('verifies against the pull request comments (one JSON string per line, as gh --jq @json writes them)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'comments-'));
-    const comments = join(dir, 'comments.jsonl');
-    const reviewed = renderPlanComment(fixture('new-service'), { stack: 'platform' });
-    writeFileSync(comments, `${JSON.stringify('LGTM')}\n${JSON.stringify(reviewed)}\n`);
-    const ok = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-comments', comments, '--pull-request', '7']);
+  it('verifies against the trusted plan run\'s record for the merged pull request and its head commit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'record-'));
+    const record = join(dir, 'digests.json');
+    const head = 'a'.repeat(40);
+    writeFileSync(record, JSON.stringify({ pullRequest: 7, headSha: head, synthRunId: 1, planRunId: 2, stacks: { platform: planDigest(fixture('new-service')) } }));
+    const args = (plan: Parameters<typeof fixturePath>[0], pr = '7', sha = head) => ['--stack', 'platform', fixturePath(plan), '--verify-record', record, '--pull-request', pr, '--head-sha', sha];
+    const ok = run('plan-comment', args('new-service'));
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('is the plan reviewed on pull request #7');
-    const stale = run('plan-comment', ['--stack', 'platform', fixturePath('replace-database'), '--verify-comments', comments, '--pull-request', '7']);
+    expect(ok.stdout).toContain('is the plan reviewed in the trusted plan run 2 of pull request #7');
+    const stale = run('plan-comment', args('replace-database'));
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('differs from the plan reviewed on pull request #7');
+    expect(stale.stderr).toContain('differs from the plan reviewed in the trusted plan run 2 of pull request #7');
+    // A record of another pull request or commit is never used.
+    const other = run('plan-comment', args('new-service', '8'));
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('are of pull request #7 at aaaaaaa');
+    const missing = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-record', join(dir, 'none.json'), '--pull-request', '7', '--head-sha', head]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('No reviewed plan for stack platform');
   });
 
   it('verifies a digest typed in for a run by hand', () => {
@@ -139,20 +147,14 @@ describe('plan-comment', () => {
     }
   });
 
-  it('exits 2 with a message, not a stack trace, on malformed --verify-comments files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'comments-'));
-    const cases: [string, string][] = [
-      ['[not json', 'not a JSON list'],
-      ['[1, 2]', 'expected a JSON list of strings'],
-      ['{"body": "x"}', 'expected one JSON string per line'],
-      ['"ok"\n42\n', ':2: expected one JSON string per line'],
-    ];
-    for (const [text, message] of cases) {
-      const file = join(dir, 'comments.json');
+  it('exits 2 with a message, not a stack trace, on a malformed record', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'record-'));
+    for (const text of ['[not json', '{"pullRequest": 7}', JSON.stringify({ pullRequest: 7, headSha: 'a'.repeat(40), synthRunId: 1, planRunId: 2, stacks: { platform: 'LGTM' } })]) {
+      const file = join(dir, 'digests.json');
       writeFileSync(file, text);
-      const { code, stderr } = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-comments', file, '--pull-request', '7']);
+      const { code, stderr } = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-record', file, '--pull-request', '7', '--head-sha', 'a'.repeat(40)]);
       expect({ text, code }).toEqual({ text, code: 2 });
-      expect(stderr).toContain(message);
+      expect(stderr).toContain('digests.json');
       expect(stderr).not.toMatch(/\n\s+at /);
     }
   });
