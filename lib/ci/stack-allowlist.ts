@@ -318,7 +318,11 @@ export function checkSynthDir(dir: string, outDir: string, allowlist: Allowlist,
   const stacksDir = join(dir, 'stacks');
   let names: string[] = [];
   try {
-    names = readdirSync(stacksDir).sort();
+    // Folders only (not links): a stack is a folder holding cdk.tf.json.
+    names = readdirSync(stacksDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
   } catch {
     names = []; // no stacks: nothing to plan
   }
