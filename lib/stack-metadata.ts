@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from './catalog/load';
-import { BOOTSTRAP_STACK, PLATFORM_STACK } from './catalog/names';
+import { BOOTSTRAP_STACK, PLATFORM_STACK, clusterStackName } from './catalog/names';
 import { NAME_PATTERN } from './catalog/schema';
 
 /** Apply order: platform, then the in-cluster platform objects (cluster-*), then services. */
@@ -37,6 +37,8 @@ export function stackMetadata(catalog: Catalog): Map<string, StackMetadata> {
   const platformEnv = platformEnvironment(catalog);
   const entries: StackMetadata[] = [
     { stack: PLATFORM_STACK, kind: 'platform', environment: platformEnv, production: true },
+    // The in-cluster platform objects of the shared production cluster (one stack per cluster).
+    { stack: clusterStackName(catalog.platform.cluster.name), kind: 'cluster', environment: platformEnv, production: true },
     ...catalog.services.flatMap((s) => s.environments.map((e): StackMetadata => ({ stack: e.stackName, kind: 'service', environment: e.environment, production: e.production }))),
     { stack: BOOTSTRAP_STACK, kind: 'bootstrap', environment: platformEnv, production: true },
   ];

@@ -27,14 +27,14 @@ describe('cluster access: no credentials in state', () => {
     expect(JSON.stringify({ token: '${data.google_client_config.ClientConfig.access_token}' })).toMatch(CREDENTIAL_REFERENCE);
   });
 
-  it('every service stack reaches the cluster', () => {
-    expect(withKubernetes.map(([name]) => name).sort()).toEqual(Object.keys(stacks).filter((n) => n.startsWith('service-')).sort());
+  it('every service stack and the cluster stack reach the cluster', () => {
+    expect(withKubernetes.map(([name]) => name).sort()).toEqual(Object.keys(stacks).filter((n) => n.startsWith('service-') || n.startsWith('cluster-')).sort());
   });
 
   it.each(withKubernetes.map(([name]) => name))('%s authenticates with gke-gcloud-auth-plugin on the DNS endpoint', (name) => {
     const [provider] = (stacks[name].provider as { kubernetes: Record<string, unknown>[] }).kubernetes;
     expect(provider).toEqual({
-      host: 'https://${data.google_container_cluster.SharedCluster.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint}',
+      host: expect.stringMatching(/^https:\/\/\$\{data\.google_container_cluster\.(SharedCluster|Cluster)\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint\}$/),
       exec: [{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin' }],
     });
   });
