@@ -227,6 +227,20 @@ export function allowlistProblems(config: unknown, allowlist: Allowlist, context
   if (!isObject(config)) return [`${context.stack}: cdk.tf.json is not a JSON object`];
   const body = withoutComments(config) as Json;
 
+  // Terraform's JSON syntax also takes a list of objects for a block; our
+  // constructs never write one, and a list would slip past the checks below.
+  for (const [key, value] of Object.entries(body)) {
+    if (!isObject(value)) add(`"${key}" must be an object (the form our constructs emit), not ${Array.isArray(value) ? 'a list' : typeof value}`);
+  }
+  for (const key of ['backend', 'required_providers']) {
+    const value = isObject(body.terraform) ? body.terraform[key] : undefined;
+    if (value !== undefined && !isObject(value)) add(`terraform.${key} must be an object (the form our constructs emit)`);
+  }
+  for (const kind of ['resource', 'data']) {
+    for (const [type, value] of Object.entries(isObject(body[kind]) ? (body[kind] as Json) : {})) {
+      if (!isObject(value)) add(`${kind}.${type} must be an object of named blocks (the form our constructs emit)`);
+    }
+  }
   for (const key of Object.keys(body)) {
     if (key === 'module') add('"module" blocks are refused: no module sources, every resource comes from our constructs');
     else if (!allowlist.topLevelKeys.includes(key)) add(`top-level "${key}" blocks are refused (allowed: ${allowlist.topLevelKeys.join(', ')})`);

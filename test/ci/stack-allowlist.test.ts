@@ -105,6 +105,9 @@ const hostile: [string, (c: Record<string, any>) => void, RegExp][] = [
   ['a function our constructs do not use', (c) => (c.output = { o: { value: '${base64encode("x")}' } }), /the function base64encode\(\) is not one our constructs use/],
   ['an unknown top-level block', (c) => (c.check = { x: {} }), /top-level "check" blocks are refused/],
   ['a terraform setting', (c) => (c.terraform.cloud = { organization: 'evil' }), /terraform.cloud is refused/],
+  ['resources as a list (Terraform JSON takes it, the checks would not see inside)', (c) => (c.resource = [{ null_resource: { x: {} } }]), /"resource" must be an object \(the form our constructs emit\), not a list/],
+  ['required_providers as a list', (c) => (c.terraform.required_providers = [{ google: { source: 'evilcorp/google', version: '1.0.0' } }]), /terraform.required_providers must be an object/],
+  ['a resource type as a list of blocks', (c) => (c.resource.google_project = [{ x: { provisioner: [] } }]), /resource.google_project must be an object of named blocks/],
 ];
 
 describe('hostile stacks are refused, each with a clear message', () => {
