@@ -4,7 +4,7 @@
 // let a production stack pass for another environment. Checked across the
 // whole catalog, naming both sides.
 import type { Platform } from './schema';
-import type { ServiceEnvironment } from './resolve';
+import type { FieldProblem, ServiceEnvironment } from './resolve';
 import { EXTERNAL_DNS_NAMESPACE, BACKUP_NAMESPACE, RESERVED_SERVICE_NAMES } from './names';
 
 /** The log sink each service environment owns in the platform project (ServiceStack: `<namespace>-workloads`). */
@@ -25,16 +25,18 @@ const describe = (o: Owner) => `${o.file} (service ${o.service}, environment ${o
  * with one projectSuffix own the same projects; an environment name ending
  * in another's makes stack names ambiguous.
  */
-export function environmentProblems(platform: Platform): string[] {
-  const problems: string[] = [];
+export function environmentProblems(platform: Platform): FieldProblem[] {
+  const problems: FieldProblem[] = [];
   const bySuffix = new Map<string, string>();
   for (const [name, environment] of Object.entries(platform.environments)) {
     const other = bySuffix.get(environment.projectSuffix);
     if (other) {
-      problems.push(
-        `platform.yaml: environments.${name}.projectSuffix: "${environment.projectSuffix}" is also the suffix of environment ${other}; ` +
+      problems.push({
+        path: `environments.${name}.projectSuffix`,
+        message:
+          `"${environment.projectSuffix}" is also the suffix of environment ${other}; ` +
           `both would own the same projects and namespaces (e.g. <service>-${environment.projectSuffix}); give each environment its own suffix`,
-      );
+      });
     } else bySuffix.set(environment.projectSuffix, name);
   }
   // `service-<a>-<b>` must read one way only: with environments production
@@ -45,10 +47,12 @@ export function environmentProblems(platform: Platform): string[] {
   for (const name of names) {
     for (const other of names) {
       if (name !== other && name.endsWith(`-${other}`)) {
-        problems.push(
-          `platform.yaml: environments.${name}: the name ends with "-${other}", another environment, so stack names read two ways ` +
+        problems.push({
+          path: `environments.${name}`,
+          message:
+            `the name ends with "-${other}", another environment, so stack names read two ways ` +
             `(service-web-${name} is also service "web-${name.slice(0, -(other.length + 1))}" in ${other}); rename one of them (e.g. ${name.replace(`-${other}`, '')} or staging)`,
-        );
+        });
       }
     }
   }

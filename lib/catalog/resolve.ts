@@ -3,6 +3,7 @@
 import {
   MYSQL_VERSIONS,
   POSTGRES_VERSIONS,
+  SERVICE_DEFAULTS,
   SHARED_CORE_SQL_TIERS,
   type NodePoolName,
   type Platform,
@@ -56,17 +57,14 @@ export interface ServiceEnvironment {
 export interface FieldProblem {
   readonly path: string;
   readonly message: string;
+  /** The list item the problem is about, for its location (`roles/editor` in teamRoles). */
+  readonly value?: string;
+  /** Which copy of `value` (a repeated item points at its second copy). @default 1 */
+  readonly occurrence?: number;
 }
 
-export const DEFAULTS = {
-  nodePool: 'standard' as NodePoolName,
-  cloudsqlTier: 'db-custom-1-3840',
-  cloudsqlDiskSizeGb: 20,
-  cloudsqlVersion: { postgres: 'POSTGRES_16', mysql: 'MYSQL_8_0' },
-  spannerProcessingUnits: 100,
-  quota: { cpu: '8', memory: '16Gi', pods: 50 },
-  logRetentionDays: 30,
-};
+/** Defaults of the optional service fields (defined beside the schema, which shows them to editors). */
+export const DEFAULTS = SERVICE_DEFAULTS;
 
 export const BASIC_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
 
@@ -163,11 +161,13 @@ export function resolveService(
       if (BASIC_ROLES.includes(role)) {
         problems.push({
           path: at('teamRoles'),
+          value: role,
           message: `${role} is a basic role and is not granted to teams; list predefined roles instead (e.g. roles/pubsub.editor, roles/cloudsql.client)`,
         });
       } else if (IAM_CONTROL_ROLES.includes(role)) {
         problems.push({
           path: at('teamRoles'),
+          value: role,
           message: `${role} lets the team change IAM or act as another service account, so it is not granted to teams; IAM changes go through the catalog: list the predefined roles the team needs in teamRoles and open a pull request`,
         });
       }
@@ -247,7 +247,7 @@ function resolveSpanner(settings: ServiceSettings, platform: Platform, at: At, p
 function checkUnique(names: readonly string[], path: string, problems: FieldProblem[]): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name)) problems.push({ path, message: `"${name}" is listed twice; list each database once` });
+    if (seen.has(name)) problems.push({ path, value: name, occurrence: 2, message: `"${name}" is listed twice; list each database once` });
     seen.add(name);
   }
 }
