@@ -72,7 +72,8 @@ export function derivedNameProblems(platform: Platform, services: readonly { fil
       const owner: Owner = { file: service.file, service: env.service, environment: env.environment };
       const claim = (kind: keyof typeof seen, label: string, value: string) => {
         const other = seen[kind].get(value);
-        if (other) problems.push(`${service.file}: ${label} "${value}" of environment ${env.environment} is also the ${label} of ${describe(other)}; rename one of the services`);
+        const fix = other?.file === service.file ? 'give each environment its own projectSuffix in platform.yaml' : 'rename one of the services';
+        if (other) problems.push(`${service.file}: ${label} "${value}" of environment ${env.environment} is also the ${label} of ${describe(other)}; ${fix}`);
         else seen[kind].set(value, owner);
       };
       claim('stack', 'stack name', env.stackName);
