@@ -69,6 +69,25 @@ describe('the allowlist is derived from what the constructs emit', () => {
     expect(() => deriveAllowlist([withFile])).toThrow(/call file, which read the runner's files/);
   });
 
+  it('picks up a new stack kind with its provider and types (a cluster stack with helm), pinning the provider settings it emits', () => {
+    const clusterStack = {
+      terraform: {
+        backend: { gcs: { bucket: BUCKET, prefix: 'stacks/cluster-tokyo' } },
+        required_providers: { helm: { source: 'helm', version: '3.1.1' }, kubernetes: { source: 'kubernetes', version: '2.38.0' } },
+      },
+      provider: { helm: [{ kubernetes: { host: 'https://${data.google_container_cluster.Cluster.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint}', exec: { api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin' } } }] },
+      resource: { helm_release: { ExternalDns: { name: 'external-dns', chart: 'external-dns', values: ['${yamlencode({})}'] } }, kubernetes_manifest: { P: { manifest: {} } } },
+    };
+    const derived = deriveAllowlist([...Object.values(stacks), clusterStack]);
+    expect(derived.providers.helm).toMatchObject({ source: 'registry.terraform.io/hashicorp/helm', version: '3.1.1', configKeys: ['kubernetes'] });
+    expect(derived.resourceTypes).toEqual(expect.arrayContaining(['helm_release', 'kubernetes_manifest']));
+    expect(derived.functions).toEqual(['yamlencode']);
+    expect(allowlistProblems(clusterStack, derived, { stack: 'cluster-tokyo', stateBucket: BUCKET })).toEqual([]);
+    const hostile = JSON.parse(JSON.stringify(clusterStack));
+    hostile.provider.helm[0].kubernetes.exec.command = 'bash';
+    expect(allowlistProblems(hostile, derived, { stack: 'cluster-tokyo', stateBucket: BUCKET })).toEqual([expect.stringMatching(/provider "helm" sets "kubernetes" to .*bash.*not what our constructs emit/)]);
+  });
+
   it('leaves the bootstrap stack (local state, applied by an admin) out', () => {
     expect(allowlist.resourceTypes).not.toContain('google_iam_workload_identity_pool');
   });
