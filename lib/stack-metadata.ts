@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Catalog } from './catalog/load';
 import { BOOTSTRAP_STACK, PLATFORM_STACK, clusterStackName } from './catalog/names';
 import { NAME_PATTERN } from './catalog/schema';
+import { platformClusters } from './catalog/clusters';
 
 /** Apply order: platform, then the in-cluster platform objects (cluster-*), then services. */
 export const STACK_KINDS = ['platform', 'cluster', 'service', 'bootstrap'] as const;
@@ -37,8 +38,8 @@ export function stackMetadata(catalog: Catalog): Map<string, StackMetadata> {
   const platformEnv = platformEnvironment(catalog);
   const entries: StackMetadata[] = [
     { stack: PLATFORM_STACK, kind: 'platform', environment: platformEnv, production: true },
-    // The in-cluster platform objects of the shared production cluster (one stack per cluster).
-    { stack: clusterStackName(catalog.platform.cluster.name), kind: 'cluster', environment: platformEnv, production: true },
+    // The in-cluster platform objects of each shared production cluster (one stack per cluster).
+    ...platformClusters(catalog.platform).map((c): StackMetadata => ({ stack: clusterStackName(c.name), kind: 'cluster', environment: platformEnv, production: true })),
     ...catalog.services.flatMap((s) => s.environments.map((e): StackMetadata => ({ stack: e.stackName, kind: 'service', environment: e.environment, production: e.production }))),
     { stack: BOOTSTRAP_STACK, kind: 'bootstrap', environment: platformEnv, production: true },
   ];

@@ -35,7 +35,20 @@ export interface Allowlist {
   readonly functions: readonly string[];
 }
 
-/** Provider settings that vary with the catalog and cannot redirect credentials: any literal. */
+/**
+ * A pinned provider setting as compared: canonical JSON with the name of a
+ * referenced data source left out (`${data.google_container_cluster.*.…}`),
+ * since a stack reaching several clusters names one data source per cluster.
+ */
+export function pinnedForm(value: unknown): string {
+  return canonicalJson(value).replace(/\$\{data\.([a-z0-9_]+)\.[A-Za-z0-9_-]+\./g, '${data.$1.*.');
+}
+
+/**
+ * Provider settings that vary with the catalog and cannot redirect
+ * credentials: any literal. `alias` is allowed on every provider (a catalog
+ * with several clusters gives each further one an aliased configuration).
+ */
 export const FREE_PROVIDER_KEYS = ['alias', 'project', 'region', 'zone'];
 
 /**
@@ -175,7 +188,7 @@ export function deriveAllowlist(stacks: readonly unknown[]): Allowlist {
         rule.keys.add(key);
         if (FREE_PROVIDER_KEYS.includes(key)) continue;
         const values = rule.pinned.get(key) ?? new Set<string>();
-        values.add(canonicalJson(value));
+        values.add(pinnedForm(value));
         rule.pinned.set(key, values);
       }
     }
@@ -278,9 +291,9 @@ export function allowlistProblems(config: unknown, allowlist: Allowlist, context
       continue;
     }
     for (const [key, value] of Object.entries(block)) {
-      if (!rule.configKeys.includes(key)) {
+      if (!rule.configKeys.includes(key) && key !== 'alias') {
         add(`provider "${name}" sets "${key}", which is refused (allowed: ${rule.configKeys.join(', ')}); credentials, endpoints and commands come from the trusted workflow`);
-      } else if (rule.pinned[key] && !rule.pinned[key].includes(canonicalJson(value))) {
+      } else if (rule.pinned[key] && !rule.pinned[key].includes(pinnedForm(value))) {
         add(`provider "${name}" sets "${key}" to ${JSON.stringify(value)}, which is not what our constructs emit (allowed: ${rule.pinned[key].join(' or ')})`);
       } else if (!rule.pinned[key] && typeof value === 'string' && value.includes('${')) {
         add(`provider "${name}" sets "${key}" to an expression; only a literal is allowed there`);

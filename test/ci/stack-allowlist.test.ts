@@ -28,8 +28,10 @@ describe('the allowlist is derived from what the constructs emit', () => {
   });
 
   it('a catalog exercising every option passes: every type it emits is allowed', () => {
+    const withCountry = `${readFileSync(join(REPO_ROOT, 'platform.yaml'), 'utf8')}\ncountries:\n  uk:\n    region: europe-west2\n    name: production-uk\n    subnetCidr: 10.64.0.0/20\n    podsCidr: 10.80.0.0/14\n    servicesCidr: 10.84.0.0/20\n    masterCidr: 172.16.0.32/28\n`;
     const everything = loadCatalog(
       tempCatalog({
+        'platform.yaml': withCountry,
         'services/everything.yaml': [
           'team: everything',
           'ownerGroup: everything@example.com',
@@ -51,6 +53,8 @@ describe('the allowlist is derived from what the constructs emit', () => {
     const types = new Set(Object.values(all).flatMap((s: any) => (s.terraform.backend.gcs ? Object.keys(s.resource ?? {}) : [])));
     const missing = [...types].filter((t) => !allowlist.resourceTypes.includes(t));
     expect(missing).toEqual([]);
+    // Two clusters: the stacks reach the second one through aliased providers on their own data sources.
+    expect(Object.keys(all)).toContain('cluster-production-uk');
     for (const [name, config] of Object.entries(all)) if (name !== 'bootstrap') expect(check(config, name)).toEqual([]);
   });
 
