@@ -51,7 +51,13 @@ const INTENDED_ADDITIONS: Record<string, string[]> = {
       ['payment', 'paymentsexamplecom'],
       ['recommend', 'ml-platformexamplecom'],
       ['search', 'searchexamplecom'],
-    ].flatMap(([service, group]) => ['development', 'production'].map((environment) => [`service-${service}-${environment}`, imageRepositoryAdditions(group)])),
+    ].flatMap(([service, group]) =>
+      ['development', 'production'].map((environment) => [
+        `service-${service}-${environment}`,
+        // The registry's service agent needs google-beta; recommend (Spanner) had it already.
+        [...imageRepositoryAdditions(group), ...(service === 'recommend' ? [] : ['provider.google-beta'])].sort(),
+      ]),
+    ),
   ),
 };
 
@@ -75,7 +81,9 @@ function imageRepositoryAdditions(group: string): string[] {
     `google_artifact_registry_repository_iam_member.Images_Iam_group${group}roles--artifactregistrywriter_*`,
     reader('highmem'),
     reader('standard'),
+    'google_kms_crypto_key_iam_member.EncryptionKey_Iam_serviceAccountartifactregistry-agentroles--cloudkmscryptoKeyEncrypterDecrypter_*',
     'google_project_service.Project_Apis_artifactregistrygoogleapiscom_*',
+    'google_project_service_identity.Project_ServiceAgents_artifactregistrygoogleapiscom_*',
     'google_project_service.Project_Apis_containerscanninggoogleapiscom_*',
   ];
 }
