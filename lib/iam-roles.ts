@@ -96,10 +96,14 @@ export function workloadIdentityMember(pool: string, namespace: string, kubernet
 export const WORKLOAD_IDENTITY_USER = ROLES.workloadIdentityUser;
 
 /**
- * The planner (pull requests): reads everything `terraform plan` refreshes in
- * the platform project and the service projects folder, changes nothing.
- * Predefined read-only roles instead of roles/viewer, which the policy
- * forbids and which would also read data (e.g. BigQuery rows).
+ * The planner (the trusted plan, drift and apply-selection jobs on main):
+ * reads the configuration `terraform plan` refreshes in the platform project
+ * and the service projects folder, changes nothing. Predefined read-only roles
+ * instead of roles/viewer, which the policy forbids and which would also read
+ * data (BigQuery rows, log entries, secret payloads). None of them reads a
+ * secret's value, a log entry or a Kubernetes Secret (container.viewer leaves
+ * Secrets out); container.viewer includes container.clusters.connect, which
+ * the cluster's DNS endpoint checks.
  */
 export const PLANNER_ROLES = [
   'roles/browser',
@@ -112,11 +116,19 @@ export const PLANNER_ROLES = [
   'roles/spanner.viewer',
   'roles/cloudkms.viewer',
   'roles/bigquery.metadataViewer',
-  'roles/logging.viewer',
   'roles/storage.bucketViewer',
   'roles/artifactregistry.reader',
   'roles/binaryauthorization.policyViewer',
 ] as const;
+
+/**
+ * Refreshing log sinks needs these two; the predefined roles that have them
+ * (logging.viewer, logging.configWriter) also read log entries or write
+ * sinks, so the planner gets an organization custom role with only these.
+ */
+export const PLANNER_LOGGING_PERMISSIONS = ['logging.sinks.get', 'logging.sinks.list'] as const;
+/** The id of that custom role (organizations/<id>/roles/<this>). */
+export const PLANNER_LOGGING_ROLE_ID = 'terraformPlannerSinkViewer';
 
 /** Planner on the state bucket: reads state; plans run with -lock=false (no lock object is written). */
 export const PLANNER_STATE_ROLE = 'roles/storage.objectViewer';

@@ -12,6 +12,7 @@ import { groupGrantee, serviceAccountMember } from '../lib/iam-roles';
 import { configureStack } from './stack-defaults';
 import { clusterKubernetesProvider, useProvider } from './cluster-access';
 import { clusterNamed, type ClusterSpec } from '../lib/catalog/clusters';
+import { workloadSinkName } from '../lib/catalog/collisions';
 import { ServiceProject } from '../constructs/service-project';
 import { WorkloadIdentity } from '../constructs/workload-identity';
 import { CloudSqlInstance } from '../constructs/cloud-sql-instance';
@@ -189,7 +190,7 @@ export class ServiceStack extends TerraformStack {
     // namespace's entries from there into the same dataset.
     this.logSink.addSourceProject('Workloads', {
       project: host,
-      sinkName: `${service.namespace}-workloads`,
+      sinkName: workloadSinkName(service.namespace),
       filter: [
         'resource.type="k8s_container"',
         clusterNameFilter(service.clusters),

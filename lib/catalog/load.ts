@@ -8,6 +8,7 @@ import { resolveService, type FieldProblem, type ServiceEnvironment } from './re
 import { serviceNameProblems } from './names';
 import { platformProblems } from './platform';
 import { catalogRoot, listCatalogFolder, readCatalogFile, renderProblem, YamlSource, type CatalogProblem, type FieldPath } from './source';
+import { derivedNameProblems, environmentProblems } from './collisions';
 
 export const PLATFORM_FILE = 'platform.yaml';
 export const SERVICES_DIR = 'services';
@@ -57,6 +58,7 @@ export function loadCatalog(root: string): Catalog {
   if (platformFile.partial && platformFile.source) {
     problems.push(...locateAll(platformFile.source, platformProblems(platformFile.partial as Platform), platformFile.badPaths));
   }
+  if (platform && platformFile.source) problems.push(...locateAll(platformFile.source, environmentProblems(platform), platformFile.badPaths));
   const services: ServiceDefinition[] = [];
   const seen = new Map<string, string>();
   const listing = listCatalogFolder(realRoot, SERVICES_DIR, root);
@@ -89,6 +91,7 @@ export function loadCatalog(root: string): Catalog {
     problems.push(...locateAll(parsed.source, resolved.problems, parsed.badPaths));
     if (parsed.value) services.push({ name, file, team: parsed.value.team, ownerGroup: parsed.value.ownerGroup, environments: resolved.environments });
   }
+  if (platform) problems.push(...derivedNameProblems(platform, services).map((text) => ({ text })));
   if (problems.length > 0 || !platform) throw new CatalogError(inFileOrder(problems));
   services.sort((a, b) => a.name.localeCompare(b.name));
   return { platform, services };

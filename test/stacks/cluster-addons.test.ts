@@ -42,9 +42,12 @@ describe('the cluster stacks', () => {
     });
   });
 
-  it('configure the helm provider exactly like the kubernetes one (same endpoint, CA and credentials)', () => {
+  it('configure the helm provider exactly like the kubernetes one (same DNS endpoint, same exec credential)', () => {
     const providers = example['cluster-production'].provider as Record<string, Record<string, unknown>[]>;
-    expect(providers.helm).toEqual([{ kubernetes: providers.kubernetes[0] }]);
+    const kubernetes = providers.kubernetes[0] as { host: string; exec: unknown[] };
+    // helm 3 takes exec as one object where the kubernetes provider takes a list of one.
+    expect(providers.helm).toEqual([{ kubernetes: { host: kubernetes.host, exec: kubernetes.exec[0] } }]);
+    expect(kubernetes.exec).toEqual([{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin' }]);
   });
 });
 
