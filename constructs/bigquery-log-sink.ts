@@ -2,9 +2,10 @@ import { Construct } from 'constructs';
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
 import { LoggingProjectSink } from '@cdktf/provider-google/lib/logging-project-sink';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import type { ITerraformDependable } from 'cdktf';
 import type { Labels } from '../lib/labels';
-import { ROLES } from '../lib/iam-roles';
+import { ROLES, type Grantee } from '../lib/iam-roles';
 import { throwIfProblems } from '../lib/props';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -90,6 +91,23 @@ export class BigQueryLogSink extends Construct {
 
     const sources = (this.node.tryFindChild('Sources') as Construct | undefined) ?? new Construct(this, 'Sources');
     return this.sinkInto(new Construct(sources, id), source.project, source.sinkName, source.filter);
+  }
+
+  /**
+   * Lets `grantee` read the logs: BigQuery Data Viewer on this dataset only
+   * (no other dataset of the project) and Job User on the dataset's project,
+   * which queries need. Grouped under `Readers/<grantee key>`.
+   */
+  grantRead(grantee: Grantee): void {
+    const readers = (this.node.tryFindChild('Readers') as Construct | undefined) ?? new Construct(this, 'Readers');
+    const scope = new Construct(readers, grantee.key);
+    new BigqueryDatasetIamMember(scope, 'DataViewer', {
+      project: this.project,
+      datasetId: this.dataset.datasetId,
+      role: ROLES.bigQueryDataViewer,
+      member: grantee.member,
+    });
+    new ProjectIamMember(scope, 'JobUser', { project: this.project, role: ROLES.bigQueryJobUser, member: grantee.member });
   }
 
   /** A sink in `project` into this dataset, and its writer granted on the dataset (ids `Sink`, `SinkWriter` under `scope`). */

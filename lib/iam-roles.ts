@@ -27,6 +27,9 @@ export const ROLES = {
   storageObjectAdmin: 'roles/storage.objectAdmin',
   // The log sink's writer identity appends rows to the service's dataset.
   bigQueryDataEditor: 'roles/bigquery.dataEditor',
+  // The owning team reads its log dataset (on the dataset) and runs queries (on its project).
+  bigQueryDataViewer: 'roles/bigquery.dataViewer',
+  bigQueryJobUser: 'roles/bigquery.jobUser',
   // Shared VPC: service project identities use the host network.
   networkUser: 'roles/compute.networkUser',
   // Google service agents (BigQuery, Spanner) use a customer-managed key.

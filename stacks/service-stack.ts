@@ -8,12 +8,12 @@ import type { Platform } from '../lib/catalog/schema';
 import type { ServiceEnvironment } from '../lib/catalog/resolve';
 import { workloadPool } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
-import { groupGrantee, serviceAccountMember } from '../lib/iam-roles';
+import { ROLES, groupGrantee, serviceAccountMember } from '../lib/iam-roles';
 import { configureStack } from './stack-defaults';
 import { clusterKubernetesProvider } from './cluster-access';
 import { ServiceProject } from '../constructs/service-project';
 import { WorkloadIdentity } from '../constructs/workload-identity';
-import { CloudSqlInstance } from '../constructs/cloud-sql-instance';
+import { CLOUD_SQL_CONNECTOR_PORT, CloudSqlInstance } from '../constructs/cloud-sql-instance';
 import { SpannerInstance } from '../constructs/spanner-instance';
 import { BigQueryLogSink } from '../constructs/bigquery-log-sink';
 import { TeamNamespace } from '../constructs/team-namespace';
@@ -67,10 +67,16 @@ export class ServiceStack extends TerraformStack {
       labels,
       apis,
       sharedVpcHostProject: host,
+      essentialContacts: [service.ownerGroup],
+      lien: service.production,
     });
     const projectId = this.project.projectId;
     const ready = [...this.project.apis.services];
-    this.project.grant(groupGrantee(service.ownerGroup), service.teamRoles);
+    // The environment's baseline roles plus the service's own teamRoles
+    // (Job User comes with read access to the log dataset, below).
+    const team = groupGrantee(service.ownerGroup);
+    const teamRoles = [...new Set([...service.teamBaselineRoles, ...service.teamRoles])].filter((role) => role !== ROLES.bigQueryJobUser);
+    this.project.grant(team, teamRoles.sort());
 
     this.application = new WorkloadIdentity(this, 'ApplicationIdentity', {
       project: projectId,
@@ -106,6 +112,11 @@ export class ServiceStack extends TerraformStack {
         dependsOn: [...ready, ...(this.project.sharedVpcAttachment ? [this.project.sharedVpcAttachment] : [])],
       });
       this.cloudSql.grantClient(this.application.grantee);
+      this.cloudSql.addIamServiceAccountUser({ key: this.application.grantee.key, email: this.application.address }, { dependsOn: [this.application.serviceAccount] });
+      if (service.teamDatabaseLogin) {
+        this.cloudSql.grantClient(team);
+        this.cloudSql.addIamGroupUser(service.ownerGroup);
+      }
     }
     if (service.spanner) {
       // The key must live where the data does: `regional-<region>` or a multi-region (e.g. nam3).
@@ -143,6 +154,7 @@ export class ServiceStack extends TerraformStack {
       kmsKeyName: this.encryptionKey.keyId,
       dependsOn: [...ready, bigQueryKeyGrant],
     });
+    this.logSink.grantRead(team);
     // GKE writes pod logs to the cluster's project, not this one: route the
     // namespace's entries from there into the same dataset.
     this.logSink.addSourceProject('Workloads', {
@@ -161,6 +173,11 @@ export class ServiceStack extends TerraformStack {
       nodePool: service.nodePool,
       quota: service.quota,
       serviceAccount: { name: service.service, googleServiceAccountEmail: this.application.email },
+      callerNamespaces: service.callerNamespaces,
+      calleeNamespaces: service.calleeNamespaces,
+      // The Cloud SQL connectors and Auth Proxy reach the instance's private IP on 3307.
+      privateEndpoints: service.cloudsql ? [{ cidr: platform.network.privateServiceAccessCidr, port: CLOUD_SQL_CONNECTOR_PORT }] : [],
+      podSecurity: service.podSecurity,
     });
 
     new TerraformOutput(this, 'project_id', { value: projectId });

@@ -9,6 +9,7 @@ import { platformSchema, serviceSchema, type Platform } from './schema';
 import { resolveService, type ServiceEnvironment } from './resolve';
 import { serviceNameProblems } from './names';
 import { platformProblems } from './platform';
+import { linkServiceCalls } from './calls';
 
 export const PLATFORM_FILE = 'platform.yaml';
 export const SERVICES_DIR = 'services';
@@ -43,7 +44,9 @@ export function loadCatalog(root: string): Catalog {
   if (platform) problems.push(...platformProblems(platform).map((p) => `${PLATFORM_FILE}: ${p.path}: ${p.message}`));
   const services: ServiceDefinition[] = [];
   const seen = new Map<string, string>();
-  for (const fileName of listServiceFiles(root, problems)) {
+  const fileNames = listServiceFiles(root, problems);
+  const serviceNames = fileNames.map((fileName) => fileName.replace(/\.ya?ml$/, ''));
+  for (const fileName of fileNames) {
     const file = `${SERVICES_DIR}/${fileName}`;
     const name = fileName.replace(/\.ya?ml$/, '');
     if (!fileName.endsWith('.yaml')) {
@@ -60,13 +63,13 @@ export function loadCatalog(root: string): Catalog {
     if (!platform) continue; // names and environments depend on platform.yaml
     for (const problem of serviceNameProblems(name, platform)) problems.push(`${file}: file name: ${problem}`);
     if (!spec) continue;
-    const resolved = resolveService(name, spec, platform);
+    const resolved = resolveService(name, spec, platform, serviceNames);
     problems.push(...resolved.problems.map((p) => `${file}: ${p.path}: ${p.message}`));
     services.push({ name, file, team: spec.team, ownerGroup: spec.ownerGroup, environments: resolved.environments });
   }
   if (problems.length > 0 || !platform) throw new CatalogError(problems);
   services.sort((a, b) => a.name.localeCompare(b.name));
-  return { platform, services };
+  return { platform, services: linkServiceCalls(platform, services) };
 }
 
 function listServiceFiles(root: string, problems: string[]): string[] {

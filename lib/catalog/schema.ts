@@ -131,8 +131,13 @@ const nodePoolSchema = (machineType: string, minNodes: number, maxNodes: number)
 const environmentSchema = mapping({
   /** Added to service project ids and namespaces: `<service>-<suffix>`. */
   projectSuffix: text(/^[a-z][a-z0-9]{1,7}$/, 'a short lowercase suffix', 'prod'),
-  /** Production-grade defaults: highly available databases. @default false */
+  /** Production-grade defaults: highly available databases, read-mostly team access, a lien on projects. @default false */
   production: flag().default(false),
+  /** Predefined roles every owning team gets in its own service project here (teamRoles add to them).
+   *  @default read-mostly in production environments, broader elsewhere (DEFAULT_TEAM_ROLES in lib/catalog/team-roles.ts) */
+  teamRoles: list(text(ROLE, 'a role', 'roles/logging.viewer'), 'roles').optional(),
+  /** The team group may log in to the service's Cloud SQL databases (IAM group user). @default false in production environments, true elsewhere */
+  teamDatabaseLogin: flag().optional(),
 });
 
 export const platformSchema = mapping({
@@ -215,9 +220,26 @@ const spannerSchema = mapping({
   databases: list(text(SPANNER_DATABASE, 'a database name', 'features'), 'database names').optional(),
 });
 
+/** A Pod Security exception reason must say why, as a policy waiver must. */
+export const POD_SECURITY_REASON_MIN_LENGTH = 20;
+
 const settingsShape = {
   /** Workloads land on this node pool. @default standard */
   nodePool: oneOf(NODE_POOLS).optional(),
+  /** Services whose pods may call this one (ingress from their namespaces in the same environment). @default none: only the namespace itself and Google's load balancers */
+  allowFrom: list(text(NAME_PATTERN, 'a service name', 'gateway'), 'service names').optional(),
+  /** Pod Security Standard enforced on the namespace. `baseline` is an exception and needs a reason; `privileged` is never allowed.
+   *  @default restricted */
+  podSecurity: mapping({
+    level: z.enum(['restricted', 'baseline'], {
+      error: (iss) =>
+        iss.input === 'privileged'
+          ? 'privileged is never allowed: it gives pods the node; use baseline with a reason, or run the privileged part as a platform component'
+          : expected('one of restricted, baseline', iss.input),
+    }),
+    /** Why the exception is needed; printed on every synth. Required with baseline. */
+    reason: z.string({ error: (iss) => expected('a sentence', iss.input) }).optional(),
+  }).optional(),
   /** APIs enabled besides the platform's baseline. @default none */
   apis: list(text(API, 'an API', 'pubsub.googleapis.com'), 'API names').optional(),
   /** Roles granted (additively) to the owner group in the service project. @default none */

@@ -4,6 +4,7 @@ import { buildStacks, stackNames } from '../../lib/app';
 import { loadCatalog, type Catalog } from '../../lib/catalog/load';
 import { NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
 import { REQUIRED_LABELS } from '../../lib/labels';
+import { DEFAULT_TEAM_ROLES } from '../../lib/catalog/team-roles';
 import { exampleCatalog, onlyResource, resourcesOf, synthJson, tempCatalog, withoutMetadata, type TerraformJson } from '../helpers';
 
 function synthAll(catalog: Catalog): Record<string, TerraformJson> {
@@ -24,6 +25,8 @@ describe('the example catalog', () => {
       'bootstrap',
       'cluster-production',
       'platform',
+      'service-gateway-development',
+      'service-gateway-production',
       'service-payment-development',
       'service-payment-production',
       'service-recommend-development',
@@ -71,7 +74,7 @@ describe('buildStacks', () => {
     const app = Testing.app();
     buildStacks(app, catalog);
     const built = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
-    expect(built).toHaveLength(9);
+    expect(built).toHaveLength(11);
     for (const stack of built) expect(Aspects.of(stack).all.filter((a) => a instanceof PolicyAspect)).toHaveLength(1);
   });
 });
@@ -157,7 +160,11 @@ describe('service stacks', () => {
     const grants = Object.values(resourcesOf(service('service-payment-production'), 'google_project_iam_member'))
       .filter((m) => (m.member as string).startsWith('group:'))
       .map((m) => `${m.member} ${m.role}`);
-    expect(grants.sort()).toEqual(['group:payments@example.com roles/pubsub.editor', 'group:payments@example.com roles/secretmanager.secretAccessor']);
+    const baseline = DEFAULT_TEAM_ROLES.production.map((role) => `group:payments@example.com ${role}`);
+    // Job User comes with read access to the log dataset (LogSink/Readers), the rest from the project.
+    expect(grants.sort()).toEqual(
+      [...baseline, 'group:payments@example.com roles/bigquery.jobUser', 'group:payments@example.com roles/pubsub.editor', 'group:payments@example.com roles/secretmanager.secretAccessor'].sort(),
+    );
   });
 
   it('give Cloud SQL a private IP only, HA in production and not in development', () => {
@@ -249,10 +256,21 @@ describe('address stability', () => {
     for (const name of Object.keys(stacks)) expect(extended[name]).toEqual(stacks[name]);
   });
 
-  it('removing a service changes no other stack', () => {
+  it('removing a service changes no other stack but the egress of its callers', () => {
     const reduced = synthAll(loadCatalog(tempCatalog({ 'services/recommend.yaml': null })));
     expect(reduced['service-recommend-production']).toBeUndefined();
-    for (const name of Object.keys(reduced)) expect(reduced[name]).toEqual(stacks[name]);
+    const callers = ['service-gateway-development', 'service-gateway-production'];
+    for (const name of Object.keys(reduced).filter((n) => !callers.includes(n))) expect(reduced[name]).toEqual(stacks[name]);
+    for (const name of callers) {
+      const egress = (json: TerraformJson) => Object.entries(resourcesOf(json, 'kubernetes_network_policy_v1')).find(([id]) => id.startsWith('Namespace_DefaultEgressPolicy_'))!;
+      const [before, after] = [egress(stacks[name]), egress(reduced[name])];
+      expect(after[0]).toBe(before[0]);
+      expect(JSON.stringify(after[1])).not.toContain('recommend-');
+      expect(JSON.stringify(before[1])).toContain('recommend-');
+      // Everything else of the caller's stack is unchanged.
+      const rest = (json: TerraformJson) => ({ ...json, resource: { ...json.resource, kubernetes_network_policy_v1: { ...json.resource.kubernetes_network_policy_v1, [before[0]]: null } } });
+      expect(rest(reduced[name])).toEqual(rest(stacks[name]));
+    }
   });
 
   it('adding a database to one service leaves the other addresses of that stack in place', () => {
