@@ -115,6 +115,8 @@ export const PLANNER_ROLES = [
   'roles/bigquery.metadataViewer',
   'roles/logging.viewer',
   'roles/storage.bucketViewer',
+  // Service projects' essential contacts (their liens are read with roles/browser).
+  'roles/essentialcontacts.viewer',
 ] as const;
 
 /** Planner on the state bucket: reads state; plans run with -lock=false (no lock object is written). */
@@ -133,6 +135,10 @@ export const APPLIER_FOLDER_ROLES = [
   'roles/bigquery.dataOwner',
   'roles/logging.configWriter',
   'roles/compute.networkViewer',
+  // Project hardening (ServiceProject): essential contacts, the production lien.
+  // The default compute account is deprivileged with projectIamAdmin above.
+  'roles/essentialcontacts.admin',
+  'roles/resourcemanager.lienModifier',
 ] as const;
 
 /** Applier on the platform (host) project: network, cluster, DNS, backups, IAM. */
