@@ -2,13 +2,15 @@ import { Construct } from 'constructs';
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
 import { LoggingProjectSink } from '@cdktf/provider-google/lib/logging-project-sink';
-import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import type { ITerraformDependable } from 'cdktf';
 import type { Labels } from '../lib/labels';
 import { ROLES, type Grantee } from '../lib/iam-roles';
 import { throwIfProblems } from '../lib/props';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What a reader of the dataset ({@link BigQueryLogSink.grantRead}) needs on the project its queries run in. */
+export const LOG_READER_PROJECT_ROLES = [ROLES.bigQueryJobUser] as const;
 
 export interface BigQueryLogSinkProps {
   readonly project: string;
@@ -95,19 +97,18 @@ export class BigQueryLogSink extends Construct {
 
   /**
    * Lets `grantee` read the logs: BigQuery Data Viewer on this dataset only
-   * (no other dataset of the project) and Job User on the dataset's project,
-   * which queries need. Grouped under `Readers/<grantee key>`.
+   * (no other dataset of the project), keyed `Readers/<grantee key>`. Queries
+   * also need {@link LOG_READER_PROJECT_ROLES} on a project they run in; grant
+   * those with the grantee's other project roles (one grant per role).
    */
   grantRead(grantee: Grantee): void {
     const readers = (this.node.tryFindChild('Readers') as Construct | undefined) ?? new Construct(this, 'Readers');
-    const scope = new Construct(readers, grantee.key);
-    new BigqueryDatasetIamMember(scope, 'DataViewer', {
+    new BigqueryDatasetIamMember(readers, grantee.key, {
       project: this.project,
       datasetId: this.dataset.datasetId,
       role: ROLES.bigQueryDataViewer,
       member: grantee.member,
     });
-    new ProjectIamMember(scope, 'JobUser', { project: this.project, role: ROLES.bigQueryJobUser, member: grantee.member });
   }
 
   /** A sink in `project` into this dataset, and its writer granted on the dataset (ids `Sink`, `SinkWriter` under `scope`). */

@@ -54,6 +54,9 @@ export const POSTGRES_FLAGS = [
   { name: 'log_statement', value: 'ddl' },
 ] as const;
 
+/** What a principal needs on the project to connect (connector, Auth Proxy) and log in with IAM. */
+export const CLOUD_SQL_LOGIN_ROLES = [ROLES.cloudSqlClient, ROLES.cloudSqlInstanceUser] as const;
+
 /** The port the Cloud SQL connectors and Auth Proxy connect to on the instance (server-side proxy). */
 export const CLOUD_SQL_CONNECTOR_PORT = 3307;
 
@@ -176,9 +179,9 @@ export class CloudSqlInstance extends Construct {
     return (this.node.tryFindChild('Users') as Construct | undefined) ?? new Construct(this, 'Users');
   }
 
-  /** Lets `grantee` connect (Cloud SQL connector) and log in with IAM database authentication. */
+  /** Lets `grantee` connect (Cloud SQL connector) and log in with IAM database authentication ({@link CLOUD_SQL_LOGIN_ROLES} on the project). */
   grantClient(grantee: Grantee): void {
-    for (const role of [ROLES.cloudSqlClient, ROLES.cloudSqlInstanceUser]) {
+    for (const role of CLOUD_SQL_LOGIN_ROLES) {
       new ProjectIamMember(this.grants, `${grantee.key}=${role}`, { project: this.project, role, member: grantee.member });
     }
   }

@@ -8,14 +8,14 @@ import type { Platform } from '../lib/catalog/schema';
 import type { ServiceEnvironment } from '../lib/catalog/resolve';
 import { workloadPool } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
-import { ROLES, groupGrantee, serviceAccountMember } from '../lib/iam-roles';
+import { groupGrantee, serviceAccountMember } from '../lib/iam-roles';
 import { configureStack } from './stack-defaults';
 import { clusterKubernetesProvider } from './cluster-access';
 import { ServiceProject } from '../constructs/service-project';
 import { WorkloadIdentity } from '../constructs/workload-identity';
-import { CLOUD_SQL_CONNECTOR_PORT, CloudSqlInstance } from '../constructs/cloud-sql-instance';
+import { CLOUD_SQL_CONNECTOR_PORT, CLOUD_SQL_LOGIN_ROLES, CloudSqlInstance } from '../constructs/cloud-sql-instance';
 import { SpannerInstance } from '../constructs/spanner-instance';
-import { BigQueryLogSink } from '../constructs/bigquery-log-sink';
+import { BigQueryLogSink, LOG_READER_PROJECT_ROLES } from '../constructs/bigquery-log-sink';
 import { TeamNamespace } from '../constructs/team-namespace';
 import { EncryptionKey } from '../constructs/encryption-key';
 
@@ -72,11 +72,17 @@ export class ServiceStack extends TerraformStack {
     });
     const projectId = this.project.projectId;
     const ready = [...this.project.apis.services];
-    // The environment's baseline roles plus the service's own teamRoles
-    // (Job User comes with read access to the log dataset, below).
+    // The team's project roles, one grant each: the environment's baseline,
+    // the service's teamRoles, what reading its log dataset needs, and Cloud
+    // SQL login where the environment allows it.
     const team = groupGrantee(service.ownerGroup);
-    const teamRoles = [...new Set([...service.teamBaselineRoles, ...service.teamRoles])].filter((role) => role !== ROLES.bigQueryJobUser);
-    this.project.grant(team, teamRoles.sort());
+    const teamRoles = new Set([
+      ...service.teamBaselineRoles,
+      ...service.teamRoles,
+      ...LOG_READER_PROJECT_ROLES,
+      ...(service.cloudsql && service.teamDatabaseLogin ? CLOUD_SQL_LOGIN_ROLES : []),
+    ]);
+    this.project.grant(team, [...teamRoles].sort());
 
     this.application = new WorkloadIdentity(this, 'ApplicationIdentity', {
       project: projectId,
@@ -113,10 +119,8 @@ export class ServiceStack extends TerraformStack {
       });
       this.cloudSql.grantClient(this.application.grantee);
       this.cloudSql.addIamServiceAccountUser({ key: this.application.grantee.key, email: this.application.address }, { dependsOn: [this.application.serviceAccount] });
-      if (service.teamDatabaseLogin) {
-        this.cloudSql.grantClient(team);
-        this.cloudSql.addIamGroupUser(service.ownerGroup);
-      }
+      // Its members log in as themselves; CLOUD_SQL_LOGIN_ROLES are granted with the team's roles above.
+      if (service.teamDatabaseLogin) this.cloudSql.addIamGroupUser(service.ownerGroup);
     }
     if (service.spanner) {
       // The key must live where the data does: `regional-<region>` or a multi-region (e.g. nam3).

@@ -3,7 +3,7 @@
 import { Testing } from 'cdktf';
 import { ServiceProject, ESSENTIAL_CONTACT_CATEGORIES } from '../../constructs/service-project';
 import { CloudSqlInstance, type CloudSqlInstanceProps } from '../../constructs/cloud-sql-instance';
-import { BigQueryLogSink } from '../../constructs/bigquery-log-sink';
+import { BigQueryLogSink, LOG_READER_PROJECT_ROLES } from '../../constructs/bigquery-log-sink';
 import { groupGrantee } from '../../lib/iam-roles';
 import { onlyResource, resourcesOf, synthScopeJson } from '../helpers';
 
@@ -106,13 +106,14 @@ describe('CloudSqlInstance IAM users', () => {
 describe('BigQueryLogSink.grantRead', () => {
   const json = synthScopeJson((scope) => new BigQueryLogSink(scope, 'LogSink', { project: 'acme-payment-prod', location: 'asia-northeast1', labels }).grantRead(groupGrantee('payments@example.com')));
 
-  it('grants Data Viewer on this dataset only and Job User on its project', () => {
+  it('grants Data Viewer on this dataset only, and names the project role queries need', () => {
     const viewers = Object.values(resourcesOf(json, 'google_bigquery_dataset_iam_member')).filter((m) => m.role === 'roles/bigquery.dataViewer');
     expect(viewers).toEqual([
       { project: 'acme-payment-prod', dataset_id: expect.stringMatching(/^\$\{google_bigquery_dataset\.LogSink_Dataset_\w+\.dataset_id\}$/), role: 'roles/bigquery.dataViewer', member: 'group:payments@example.com' },
     ]);
-    expect(onlyResource(json, 'google_project_iam_member')).toEqual({ project: 'acme-payment-prod', role: 'roles/bigquery.jobUser', member: 'group:payments@example.com' });
-    // The only other dataset grant is the sink writer's.
+    expect(LOG_READER_PROJECT_ROLES).toEqual(['roles/bigquery.jobUser']);
+    // No project-wide data access: the only other grants are the sink writer's, on the dataset.
+    expect(resourcesOf(json, 'google_project_iam_member')).toEqual({});
     const others = Object.values(resourcesOf(json, 'google_bigquery_dataset_iam_member')).filter((m) => m.role !== 'roles/bigquery.dataViewer');
     expect(others.map((m) => [m.role, m.member])).toEqual([['roles/bigquery.dataEditor', expect.stringMatching(/writer_identity/)]]);
   });

@@ -161,7 +161,7 @@ describe('service stacks', () => {
       .filter((m) => (m.member as string).startsWith('group:'))
       .map((m) => `${m.member} ${m.role}`);
     const baseline = DEFAULT_TEAM_ROLES.production.map((role) => `group:payments@example.com ${role}`);
-    // Job User comes with read access to the log dataset (LogSink/Readers), the rest from the project.
+    // Job User: queries of the log dataset need it.
     expect(grants.sort()).toEqual(
       [...baseline, 'group:payments@example.com roles/bigquery.jobUser', 'group:payments@example.com roles/pubsub.editor', 'group:payments@example.com roles/secretmanager.secretAccessor'].sort(),
     );
@@ -293,7 +293,8 @@ describe('the tenant model, in every service stack', () => {
       .filter((m) => m.member === group)
       .map((m) => m.role as string);
     const baseline = env.production ? DEFAULT_TEAM_ROLES.production : DEFAULT_TEAM_ROLES.development;
-    expect(projectRoles).toEqual(expect.arrayContaining([...baseline, ...env.teamRoles, 'roles/bigquery.jobUser']));
+    const login = env.cloudsql && env.teamDatabaseLogin ? ['roles/cloudsql.client', 'roles/cloudsql.instanceUser'] : [];
+    expect(projectRoles.sort()).toEqual([...new Set([...baseline, ...env.teamRoles, 'roles/bigquery.jobUser', ...login])].sort());
     // Only in its own project.
     const ownProject = [env.projectId, '${google_project.Project_3096086A.project_id}'];
     for (const member of Object.values(resourcesOf(json, 'google_project_iam_member')).filter((m) => m.member === group)) expect(ownProject).toContain(member.project);
