@@ -63,9 +63,11 @@ export function maxServiceNameLength(platform: Platform): number {
  * Everything wrong with `name` as a service name under `platform`, each as
  * one sentence with the rule and a corrected example; empty when it is fine.
  */
-export function serviceNameProblems(name: string, platform: Platform): string[] {
+export function serviceNameProblems(name: string, platform: Platform, isTaken: (name: string) => boolean = () => false): string[] {
   const problems: string[] = [];
-  const example = suggestName(name);
+  // Every example is itself a valid, free name (never "Foo-v2" or "-app").
+  const valid = (candidate: string) => validServiceName(candidate, platform, isTaken);
+  const example = valid(suggestName(name));
   if (!NAME_PATTERN.test(name)) {
     problems.push(
       `"${name}" is not a valid name: use lowercase letters, digits and hyphens, start with a letter and do not end with a hyphen (e.g. "${example}")`,
@@ -73,12 +75,12 @@ export function serviceNameProblems(name: string, platform: Platform): string[] 
   }
   for (const word of RESTRICTED_PROJECT_ID_WORDS) {
     if (name.includes(word)) {
-      problems.push(`"${name}" contains "${word}", which GCP refuses in project ids; choose another name (e.g. "${name.replace(word, 'svc')}")`);
+      problems.push(`"${name}" contains "${word}", which GCP refuses in project ids; choose another name (e.g. "${valid(name.replace(word, 'svc'))}")`);
     }
   }
   if (RESERVED_SERVICE_NAMES.includes(name) || RESERVED_SERVICE_PREFIXES.some((prefix) => name.startsWith(prefix))) {
     problems.push(
-      `"${name}" is reserved for the platform (${[...RESERVED_SERVICE_NAMES, ...RESERVED_SERVICE_PREFIXES.map((p) => `${p}*`)].join(', ')}); choose another name (e.g. "${name.replace(/^(kube|gke|gmp|goog)-?/, '')}-app")`,
+      `"${name}" is reserved for the platform (${[...RESERVED_SERVICE_NAMES, ...RESERVED_SERVICE_PREFIXES.map((p) => `${p}*`)].join(', ')}); choose another name (e.g. "${valid(`${name.replace(/^(kube|gke|gmp|goog)-?/, '')}-app`)}")`,
     );
   }
   // The room for the name is what the longest environment suffix leaves: a
@@ -89,12 +91,45 @@ export function serviceNameProblems(name: string, platform: Platform): string[] 
     const projectId = serviceProjectId(platform, name, environment);
     if (projectId.length < 6 || projectId.length > 30) {
       problems.push(
-        `project id "${projectId}" (environment ${environment}) has ${projectId.length} characters; GCP allows 6 to 30, so the service name may have at most ${room} characters (e.g. "${name.slice(0, Math.max(room, 1)).replace(/-+$/, '')}")`,
+        `project id "${projectId}" (environment ${environment}) has ${projectId.length} characters; GCP allows 6 to 30, so the service name may have at most ${room} characters (e.g. "${valid(name.slice(0, Math.max(room, 1)))}")`,
       );
       break;
     }
   }
   return problems;
+}
+
+/**
+ * `candidate` if it breaks no rule of serviceNameProblems and is not taken,
+ * else the nearest name that breaks none (`Pay_ment` -> `pay-ment`), with
+ * `-v2`, `-v3`, ... when that is taken.
+ */
+export function validServiceName(candidate: string, platform: Platform, isTaken: (name: string) => boolean = () => false): string {
+  const valid = nearestValidName(candidate, platform);
+  if (!isTaken(valid)) return valid;
+  const room = Math.max(maxServiceNameLength(platform), 1);
+  for (let version = 2; version < 1000; version++) {
+    const suffix = `-v${version}`;
+    const next = nearestValidName(`${valid.slice(0, room - suffix.length).replace(/-+$/, '')}${suffix}`, platform);
+    if (!isTaken(next)) return next;
+  }
+  return valid;
+}
+
+function nearestValidName(candidate: string, platform: Platform): string {
+  const room = Math.max(maxServiceNameLength(platform), 1);
+  const breaks = (name: string) =>
+    !NAME_PATTERN.test(name) ||
+    RESTRICTED_PROJECT_ID_WORDS.some((word) => name.includes(word)) ||
+    RESERVED_SERVICE_NAMES.includes(name) ||
+    RESERVED_SERVICE_PREFIXES.some((prefix) => name.startsWith(prefix)) ||
+    Object.keys(platform.environments).some((env) => !/^.{6,30}$/.test(serviceProjectId(platform, name, env)));
+  if (!breaks(candidate)) return candidate;
+  let repaired = suggestName(candidate);
+  while (RESERVED_SERVICE_PREFIXES.some((prefix) => repaired.startsWith(prefix))) repaired = repaired.replace(/^[a-z]+-?/, '');
+  if (RESERVED_SERVICE_NAMES.includes(repaired)) repaired = `${repaired}-app`;
+  repaired = repaired.slice(0, room).replace(/-+$/, '').replace(/^[^a-z]+/, '');
+  return breaks(repaired) ? 'app' : repaired;
 }
 
 function suggestName(name: string): string {

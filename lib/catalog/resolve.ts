@@ -4,6 +4,7 @@ import {
   MYSQL_VERSIONS,
   POD_SECURITY_REASON_MIN_LENGTH,
   POSTGRES_VERSIONS,
+  SERVICE_DEFAULTS,
   SHARED_CORE_SQL_TIERS,
   type NodePoolName,
   type Platform,
@@ -76,17 +77,14 @@ export interface PodSecurity {
 export interface FieldProblem {
   readonly path: string;
   readonly message: string;
+  /** The list item the problem is about, for its location (`roles/editor` in teamRoles). */
+  readonly value?: string;
+  /** Which copy of `value` (a repeated item points at its second copy). @default 1 */
+  readonly occurrence?: number;
 }
 
-export const DEFAULTS = {
-  nodePool: 'standard' as NodePoolName,
-  cloudsqlTier: 'db-custom-1-3840',
-  cloudsqlDiskSizeGb: 20,
-  cloudsqlVersion: { postgres: 'POSTGRES_16', mysql: 'MYSQL_8_0' },
-  spannerProcessingUnits: 100,
-  quota: { cpu: '8', memory: '16Gi', pods: 50 },
-  logRetentionDays: 30,
-};
+/** Defaults of the optional service fields (defined beside the schema, which shows them to editors). */
+export const DEFAULTS = SERVICE_DEFAULTS;
 
 // Moved to team-roles.ts (one place for what a team may be granted); re-exported for existing imports.
 export { BASIC_ROLES, IAM_CONTROL_ROLES } from './team-roles';
@@ -169,7 +167,7 @@ export function resolveService(
     });
     for (const role of settings.teamRoles ?? []) {
       const problem = teamRoleProblem(role, serviceProjectId(platform, name, environment));
-      if (problem) problems.push({ path: at('teamRoles'), message: problem });
+      if (problem) problems.push({ path: at('teamRoles'), value: role, message: problem });
     }
   }
   return { environments, problems: dedupe(problems) };
@@ -191,11 +189,12 @@ function resolveAllowFrom(name: string, settings: ServiceSettings, serviceNames:
   const allowFrom = [...new Set(settings.allowFrom ?? [])].sort();
   for (const caller of allowFrom) {
     if (caller === name) {
-      problems.push({ path: at('allowFrom'), message: `"${caller}" is this service: its own pods may always call it; remove it from allowFrom` });
+      problems.push({ path: at('allowFrom'), value: caller, message: `"${caller}" is this service: its own pods may always call it; remove it from allowFrom` });
     } else if (serviceNames && !serviceNames.includes(caller)) {
       const known = serviceNames.filter((other) => other !== name);
       problems.push({
         path: at('allowFrom'),
+        value: caller,
         message: `"${caller}" is not a service in the catalog; list services by their file name in services/ (${known.length > 0 ? `e.g. ${known.slice(0, 5).join(', ')}` : 'there are no other services yet'})`,
       });
     }
@@ -290,7 +289,7 @@ function resolveSpanner(settings: ServiceSettings, platform: Platform, at: At, p
 function checkUnique(names: readonly string[], path: string, problems: FieldProblem[]): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name)) problems.push({ path, message: `"${name}" is listed twice; list each database once` });
+    if (seen.has(name)) problems.push({ path, value: name, occurrence: 2, message: `"${name}" is listed twice; list each database once` });
     seen.add(name);
   }
 }

@@ -42,7 +42,7 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   });
 }
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = row[0];
@@ -116,70 +116,95 @@ export const MYSQL_VERSIONS = ['MYSQL_8_0', 'MYSQL_8_4'] as const;
 export const NODE_POOLS = ['standard', 'highmem'] as const;
 export type NodePoolName = (typeof NODE_POOLS)[number];
 
+/**
+ * Defaults of the optional service fields, applied in resolve.ts (as
+ * DEFAULTS) and shown in the JSON Schemas: one definition for both.
+ */
+export const SERVICE_DEFAULTS = {
+  nodePool: 'standard' as NodePoolName,
+  cloudsqlTier: 'db-custom-1-3840',
+  cloudsqlDiskSizeGb: 20,
+  cloudsqlVersion: { postgres: 'POSTGRES_16', mysql: 'MYSQL_8_0' },
+  spannerProcessingUnits: 100,
+  quota: { cpu: '8', memory: '16Gi', pods: 50 },
+  logRetentionDays: 30,
+};
+
+/** What a field means, for editors (hover and completion) through the JSON Schemas. */
+function about(description: string, defaultValue?: unknown): { description: string; default?: unknown } {
+  return defaultValue === undefined ? { description } : { description, default: defaultValue };
+}
+
 // ---------------------------------------------------------------- platform.yaml
 
 const nodePoolSchema = (machineType: string, minNodes: number, maxNodes: number) =>
   mapping({
     /** @default n1-standard-4 (standard) / n1-highmem-8 (highmem) */
-    machineType: text(/^n1-(standard|highmem)-\d+$/, 'an n1 machine type', machineType).default(machineType),
+    machineType: text(/^n1-(standard|highmem)-\d+$/, 'an n1 machine type', machineType).default(machineType).meta(about('Machine type of the pool\'s nodes (n1 family).')),
     /** Nodes per zone: the pool is regional (three zones). */
-    minNodes: integer(0, 100, minNodes).default(minNodes),
-    maxNodes: integer(1, 1000, maxNodes).default(maxNodes),
-    diskSizeGb: integer(20, 2000, 100).default(100),
+    minNodes: integer(0, 100, minNodes).default(minNodes).meta(about('Fewest nodes per zone the autoscaler keeps (the pool is regional: three zones).')),
+    maxNodes: integer(1, 1000, maxNodes).default(maxNodes).meta(about('Most nodes per zone the autoscaler adds.')),
+    diskSizeGb: integer(20, 2000, 100).default(100).meta(about('Boot disk size of each node, in GB.')),
   });
 
 const environmentSchema = mapping({
   /** Added to service project ids and namespaces: `<service>-<suffix>`. */
-  projectSuffix: text(/^[a-z][a-z0-9]{1,7}$/, 'a short lowercase suffix', 'prod'),
+  projectSuffix: text(/^[a-z][a-z0-9]{1,7}$/, 'a short lowercase suffix', 'prod').meta(about('Required. Added to service project ids and namespaces: <service>-<suffix> (e.g. prod).')),
   /** Production-grade defaults: highly available databases, read-mostly team access, a lien on projects. @default false */
-  production: flag().default(false),
+  production: flag().default(false).meta(about('Production-grade defaults in this environment: highly available Cloud SQL, read-mostly team access, a lien against deleting service projects.')),
   /** Predefined roles every owning team gets in its own service project here (teamRoles add to them).
    *  @default read-mostly in production environments, broader elsewhere (DEFAULT_TEAM_ROLES in lib/catalog/team-roles.ts) */
-  teamRoles: list(text(ROLE, 'a role', 'roles/logging.viewer'), 'roles').optional(),
+  teamRoles: list(text(ROLE, 'a role', 'roles/logging.viewer'), 'roles').optional().meta(
+    about("Predefined roles every owning team gets in its own service project in this environment; services' teamRoles add to them. Default: read-mostly in production environments, broader elsewhere (lib/catalog/team-roles.ts)."),
+  ),
   /** The team group may log in to the service's Cloud SQL databases (IAM group user). @default false in production environments, true elsewhere */
-  teamDatabaseLogin: flag().optional(),
-});
+  teamDatabaseLogin: flag().optional().meta(about("The team's group may log in to its service's Cloud SQL databases with IAM. Default: false in production environments, true elsewhere.")),
+}).meta(about('One environment: every service gets a project and a namespace per environment.'));
 
 export const platformSchema = mapping({
-  organizationId: text(/^\d{6,20}$/, 'a numeric organization id', '123456789012'),
-  billingAccount: text(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, 'a billing account id', '01ABCD-23EF45-67AB89'),
-  serviceProjectsFolder: text(/^folders\/\d+$/, 'a folder', 'folders/234567890123'),
-  region: text(/^[a-z]+-[a-z]+\d+$/, 'a region', 'asia-northeast1'),
+  organizationId: text(/^\d{6,20}$/, 'a numeric organization id', '123456789012').meta(about('Required. The GCP organization id, quoted (e.g. "123456789012").')),
+  billingAccount: text(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, 'a billing account id', '01ABCD-23EF45-67AB89').meta(about('Required. Billing account of every service project (e.g. 01ABCD-23EF45-67AB89).')),
+  serviceProjectsFolder: text(/^folders\/\d+$/, 'a folder', 'folders/234567890123').meta(about('Required. The folder service projects are created in (e.g. folders/234567890123).')),
+  region: text(/^[a-z]+-[a-z]+\d+$/, 'a region', 'asia-northeast1').meta(about('Required. Region of the cluster, the network and the databases (e.g. asia-northeast1).')),
   /** Prepended to every service project id (project ids are global). @default no prefix */
-  projectIdPrefix: text(/^[a-z][a-z0-9]{1,9}$/, 'a short lowercase prefix', 'acme').optional(),
-  platformProject: text(PATTERNS.projectId, 'a project id', 'acme-platform'),
-  dnsDomain: text(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a DNS domain without trailing dot', 'platform.example.com'),
-  stateBucket: text(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a bucket name', 'acme-terraform-state'),
+  projectIdPrefix: text(/^[a-z][a-z0-9]{1,9}$/, 'a short lowercase prefix', 'acme').optional().meta(about('Prepended to every service project id (project ids are global): <prefix>-<service>-<suffix>. Default: no prefix.')),
+  platformProject: text(PATTERNS.projectId, 'a project id', 'acme-platform').meta(about('Required. The host project: Shared VPC, the cluster, the DNS zone (created by an admin).')),
+  dnsDomain: text(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a DNS domain without trailing dot', 'platform.example.com').meta(about('Required. The public DNS zone ExternalDNS manages (e.g. platform.example.com).')),
+  stateBucket: text(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a bucket name', 'acme-terraform-state').meta(about('Required. The GCS bucket of the Terraform state (created by the bootstrap stack).')),
   /** The `gke-security-groups@` group that nests the team groups for RBAC. */
-  gkeSecurityGroup: text(/^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$/, 'a gke-security-groups group', 'gke-security-groups@example.com'),
+  gkeSecurityGroup: text(/^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$/, 'a gke-security-groups group', 'gke-security-groups@example.com').meta(about('Required. The gke-security-groups@ group that nests the team groups, so they can be RoleBinding subjects.')),
   /** The repository whose workflows plan and apply (bootstrap stack: Workload Identity Federation).
    *  @default none: the bootstrap stack creates only the state bucket, no CI identity */
   github: mapping({
-    repository: text(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, 'a GitHub repository as owner/name', 'acme/platform'),
-  }).optional(),
+    repository: text(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, 'a GitHub repository as owner/name', 'acme/platform').meta(
+      about('Required with github. The repository as owner/name: only its workflows may plan and apply, and CODEOWNERS names the owner\'s GitHub teams (@<owner>/<team>).'),
+    ),
+  }).optional().meta(about('The GitHub repository whose workflows plan and apply. Default: none (the bootstrap stack creates only the state bucket, no CI identity).')),
   environments: dictionary(text(NAME_PATTERN, 'an environment name', 'production'), environmentSchema, 'environments').default({
     development: { projectSuffix: 'dev', production: false },
     production: { projectSuffix: 'prod', production: true },
-  }),
+  }).meta(about('The environments, by name; each service runs in all of them unless its file lists some.')),
   network: mapping({
-    name: text(NAME_PATTERN, 'a network name', 'platform').default('platform'),
-    subnetCidr: text(CIDR, 'a CIDR range', '10.0.0.0/20').default('10.0.0.0/20'),
-    podsCidr: text(CIDR, 'a CIDR range', '10.16.0.0/14').default('10.16.0.0/14'),
-    servicesCidr: text(CIDR, 'a CIDR range', '10.20.0.0/20').default('10.20.0.0/20'),
+    name: text(NAME_PATTERN, 'a network name', 'platform').default('platform').meta(about('Name of the Shared VPC network in the platform project.')),
+    subnetCidr: text(CIDR, 'a CIDR range', '10.0.0.0/20').default('10.0.0.0/20').meta(about('Primary range of the subnet (nodes); must not overlap the other ranges.')),
+    podsCidr: text(CIDR, 'a CIDR range', '10.16.0.0/14').default('10.16.0.0/14').meta(about('Secondary range for pods.')),
+    servicesCidr: text(CIDR, 'a CIDR range', '10.20.0.0/20').default('10.20.0.0/20').meta(about('Secondary range for Kubernetes services.')),
     /** Reserved for Cloud SQL private IP (private service access). */
-    privateServiceAccessCidr: text(CIDR, 'a CIDR range', '10.100.0.0/16').default('10.100.0.0/16'),
-  }).prefault({}),
+    privateServiceAccessCidr: text(CIDR, 'a CIDR range', '10.100.0.0/16').default('10.100.0.0/16').meta(about('Reserved for Cloud SQL private IP (private service access).')),
+  }).prefault({}).meta(about('The Shared VPC network and its ranges (valid, network-aligned, not overlapping).')),
   cluster: mapping({
-    name: text(NAME_PATTERN, 'a cluster name', 'production').default('production'),
-    releaseChannel: oneOf(['RAPID', 'REGULAR', 'STABLE']).default('REGULAR'),
-    masterCidr: text(/^(\d{1,3}\.){3}\d{1,3}\/28$/, 'a /28 CIDR range', '172.16.0.0/28').default('172.16.0.0/28'),
+    name: text(NAME_PATTERN, 'a cluster name', 'production').default('production').meta(about('Name of the shared GKE cluster; service stacks find it by this name.')),
+    releaseChannel: oneOf(['RAPID', 'REGULAR', 'STABLE']).default('REGULAR').meta(about('GKE release channel: how soon the cluster gets new versions.')),
+    masterCidr: text(/^(\d{1,3}\.){3}\d{1,3}\/28$/, 'a /28 CIDR range', '172.16.0.0/28').default('172.16.0.0/28').meta(about('The control plane\'s private /28 range.')),
     /** Who may reach the control plane, by a stable name. @default none: only from inside the VPC */
-    authorizedNetworks: dictionary(text(NAME_PATTERN, 'a network name', 'office'), text(CIDR, 'a CIDR range', '203.0.113.0/24'), 'names to CIDR ranges').default({}),
+    authorizedNetworks: dictionary(text(NAME_PATTERN, 'a network name', 'office'), text(CIDR, 'a CIDR range', '203.0.113.0/24'), 'names to CIDR ranges').default({}).meta(
+      about('Who may reach the control plane, by a stable name: name to CIDR range, each /8 or longer. Default: none, only from inside the VPC.'),
+    ),
     nodePools: mapping({
-      standard: nodePoolSchema('n1-standard-4', 1, 10).prefault({}),
-      highmem: nodePoolSchema('n1-highmem-8', 0, 4).prefault({}),
-    }).prefault({}),
-  }).prefault({}),
+      standard: nodePoolSchema('n1-standard-4', 1, 10).prefault({}).meta(about('The pool every service runs on unless it chooses highmem.')),
+      highmem: nodePoolSchema('n1-highmem-8', 0, 4).prefault({}).meta(about('The pool for memory-hungry and ML work (tainted: only services with nodePool: highmem).')),
+    }).prefault({}).meta(about('The node pools of the cluster.')),
+  }).prefault({}).meta(about('The one shared GKE cluster (regional, private nodes).')),
 });
 
 export type Platform = z.infer<typeof platformSchema>;
@@ -192,22 +217,28 @@ export type EnvironmentSettings = z.infer<typeof environmentSchema>;
 // share the same shape.
 const cloudSqlSchema = mapping({
   /** Required once a service has Cloud SQL in any environment. */
-  engine: oneOf(['postgres', 'mysql']).optional(),
+  engine: oneOf(['postgres', 'mysql']).optional().meta(about('Required with cloudsql: postgres or mysql.')),
   /** @default POSTGRES_16 (postgres) / MYSQL_8_0 (mysql) */
-  version: oneOf([...POSTGRES_VERSIONS, ...MYSQL_VERSIONS]).optional(),
+  version: oneOf([...POSTGRES_VERSIONS, ...MYSQL_VERSIONS]).optional().meta(
+    about(`Database version; must match the engine. Default: ${SERVICE_DEFAULTS.cloudsqlVersion.postgres} (postgres) / ${SERVICE_DEFAULTS.cloudsqlVersion.mysql} (mysql).`),
+  ),
   /** @default db-custom-1-3840 */
-  tier: text(SQL_TIER, 'a string', 'db-custom-2-7680', sqlTierMismatch).optional(),
+  tier: text(SQL_TIER, 'a string', 'db-custom-2-7680', sqlTierMismatch).optional().meta(
+    about(`Machine tier (Enterprise edition): ${SQL_TIER_FORMS}. Shared-core tiers cannot be highly available.`, SERVICE_DEFAULTS.cloudsqlTier),
+  ),
   /** @default 20 */
-  diskSizeGb: integer(10, 65536, 20).optional(),
+  diskSizeGb: integer(10, 65536, 20).optional().meta(about('SSD size in GB (grows automatically).', SERVICE_DEFAULTS.cloudsqlDiskSizeGb)),
   /** @default true in production environments, false elsewhere */
-  highAvailability: flag().optional(),
+  highAvailability: flag().optional().meta(about('A standby in a second zone. Default: true in production environments, false elsewhere.')),
   /** @default none */
-  databases: list(text(SQL_DATABASE, 'a database name', 'orders'), 'database names').optional(),
+  databases: list(text(SQL_DATABASE, 'a database name', 'orders'), 'database names').optional().meta(about('Databases to create in the instance.', [])),
 });
 
 const spannerSchema = mapping({
   /** @default 100 */
-  processingUnits: integer(100, 100000, 100).optional(),
+  processingUnits: integer(100, 100000, 100).optional().meta(
+    about('Compute capacity: a multiple of 100 below 1000, else a multiple of 1000 (1000 = one node).', SERVICE_DEFAULTS.spannerProcessingUnits),
+  ),
   /** @default regional-<platform region> */
   config: text(
     SPANNER_CONFIG,
@@ -215,9 +246,9 @@ const spannerSchema = mapping({
     'regional-asia-northeast1',
     (config) =>
       `expected a regional instance config like regional-asia-northeast1, got ${show(config)}; multi-region configs are not supported yet because each replica region needs its own encryption key`,
-  ).optional(),
+  ).optional().meta(about('Regional instance config (regional-<region>). Default: regional-<platform.yaml region>.')),
   /** @default none */
-  databases: list(text(SPANNER_DATABASE, 'a database name', 'features'), 'database names').optional(),
+  databases: list(text(SPANNER_DATABASE, 'a database name', 'features'), 'database names').optional().meta(about('Databases to create in the instance.', [])),
 });
 
 /** A Pod Security exception reason must say why, as a policy waiver must. */
@@ -225,9 +256,11 @@ export const POD_SECURITY_REASON_MIN_LENGTH = 20;
 
 const settingsShape = {
   /** Workloads land on this node pool. @default standard */
-  nodePool: oneOf(NODE_POOLS).optional(),
+  nodePool: oneOf(NODE_POOLS).optional().meta(about('The node pool the workloads run on: standard, or highmem for memory-hungry work.', SERVICE_DEFAULTS.nodePool)),
   /** Services whose pods may call this one (ingress from their namespaces in the same environment). @default none: only the namespace itself and Google's load balancers */
-  allowFrom: list(text(NAME_PATTERN, 'a service name', 'gateway'), 'service names').optional(),
+  allowFrom: list(text(NAME_PATTERN, 'a service name', 'gateway'), 'service names').optional().meta(
+    about("Services whose pods may call this one, by name (ingress from their namespaces in the same environment; their egress reaches this one). Default: none: only the namespace itself and Google's load balancers.", []),
+  ),
   /** Pod Security Standard enforced on the namespace. `baseline` is an exception and needs a reason; `privileged` is never allowed.
    *  @default restricted */
   podSecurity: mapping({
@@ -236,39 +269,46 @@ const settingsShape = {
         iss.input === 'privileged'
           ? 'privileged is never allowed: it gives pods the node; use baseline with a reason, or run the privileged part as a platform component'
           : expected('one of restricted, baseline', iss.input),
-    }),
+    }).meta(about('Required. restricted, or baseline as an exception (never privileged).')),
     /** Why the exception is needed; printed on every synth. Required with baseline. */
-    reason: z.string({ error: (iss) => expected('a sentence', iss.input) }).optional(),
-  }).optional(),
+    reason: z.string({ error: (iss) => expected('a sentence', iss.input) }).optional().meta(about('Required with baseline: which pods need what restricted forbids, and why (printed on every synth).')),
+  }).optional().meta(about('The Pod Security Standard enforced on the namespace. Default: restricted.')),
   /** APIs enabled besides the platform's baseline. @default none */
-  apis: list(text(API, 'an API', 'pubsub.googleapis.com'), 'API names').optional(),
+  apis: list(text(API, 'an API', 'pubsub.googleapis.com'), 'API names').optional().meta(about('APIs enabled besides the baseline (e.g. pubsub.googleapis.com).', [])),
   /** Roles granted (additively) to the owner group in the service project. @default none */
-  teamRoles: list(text(ROLE, 'a role', 'roles/pubsub.editor'), 'roles').optional(),
-  databases: mapping({ cloudsql: cloudSqlSchema.optional(), spanner: spannerSchema.optional() }).optional(),
+  teamRoles: list(text(ROLE, 'a role', 'roles/pubsub.editor'), 'roles').optional().meta(
+    about("Predefined roles granted additively to ownerGroup in the service project, on top of the environment's baseline (platform.yaml); basic, IAM-changing, identity-pool, org-policy, billing and other-project roles and other projects' custom roles are refused.", []),
+  ),
+  databases: mapping({
+    cloudsql: cloudSqlSchema.optional().meta(about('A Cloud SQL instance in the service project (private IP only, backups, deletion protection). Default: none.')),
+    spanner: spannerSchema.optional().meta(about('A Spanner instance in the service project (deletion protection, CMEK). Default: none.')),
+  }).optional().meta(about('Managed databases of the service. Default: none.')),
   namespace: mapping({
     quota: mapping({
       /** @default "8" */
-      cpu: text(QUANTITY, 'a CPU quantity', '"8"').optional(),
+      cpu: text(QUANTITY, 'a CPU quantity', '"8"').optional().meta(about('CPU the namespace may request in total (a Kubernetes quantity).', SERVICE_DEFAULTS.quota.cpu)),
       /** @default 16Gi */
-      memory: text(QUANTITY, 'a memory quantity', '16Gi').optional(),
+      memory: text(QUANTITY, 'a memory quantity', '16Gi').optional().meta(about('Memory the namespace may request in total (a Kubernetes quantity).', SERVICE_DEFAULTS.quota.memory)),
       /** @default 50 */
-      pods: integer(1, 10000, 50).optional(),
-    }).optional(),
-  }).optional(),
+      pods: integer(1, 10000, 50).optional().meta(about('Pods the namespace may run.', SERVICE_DEFAULTS.quota.pods)),
+    }).optional().meta(about('ResourceQuota hard limits of the namespace.', {})),
+  }).optional().meta(about('The service\'s Kubernetes namespace in the shared cluster.', {})),
   logs: mapping({
     /** @default 30 */
-    retentionDays: integer(1, 3650, 30).optional(),
-  }).optional(),
+    retentionDays: integer(1, 3650, 30).optional().meta(about('Days the logs are kept in the service\'s BigQuery dataset.', SERVICE_DEFAULTS.logRetentionDays)),
+  }).optional().meta(about('The service\'s log sink into its own BigQuery dataset.', {})),
 };
 
-export const serviceOverrideSchema = mapping(settingsShape);
+export const serviceOverrideSchema = mapping(settingsShape).meta(about('Overrides for one environment: any field of the file, merged over it (mappings key by key; lists replace).'));
 
 export const serviceSchema = mapping({
-  team: text(NAME_PATTERN, 'a team name', 'payments'),
-  ownerGroup: text(EMAIL, 'a group email', 'payments@example.com'),
+  team: text(NAME_PATTERN, 'a team name', 'payments').meta(about('Required. The owning team: labels every resource; with github.repository, also the GitHub team that reviews this file.')),
+  ownerGroup: text(EMAIL, 'a group email', 'payments@example.com').meta(about("Required. The team's Google group: edit rights in the namespace (RBAC) and the teamRoles.")),
   /** Environments this service runs in, each with optional overrides.
    *  @default every environment of platform.yaml, no overrides */
-  environments: dictionary(text(NAME_PATTERN, 'an environment name', 'production'), serviceOverrideSchema.nullable(), 'environment names to overrides').optional(),
+  environments: dictionary(text(NAME_PATTERN, 'an environment name', 'production'), serviceOverrideSchema.nullable(), 'environment names to overrides').optional().meta(
+    about('The environments this service runs in, each with optional overrides. Default: every environment of platform.yaml, no overrides.'),
+  ),
   ...settingsShape,
 });
 
