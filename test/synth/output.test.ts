@@ -85,7 +85,9 @@ describe('synthesizeCatalog progress', () => {
     const calls: [number, number][] = [];
     const outdir = join(mkdtempSync(join(tmpdir(), 'synth-progress-')), 'cdktf.out');
     const summary = await synthesizeCatalog(exampleCatalog(), { outdir, workers: 1, include: (name) => name.startsWith('service-'), onProgress: (done, total) => calls.push([done, total]) });
-    expect(summary.stacks).toBe(6);
-    expect(calls).toEqual([1, 2, 3, 4, 5, 6].map((done) => [done, 6]));
+    const total = exampleCatalog().services.reduce((sum, service) => sum + service.environments.length, 0);
+    expect(total).toBe(8);
+    expect(summary.stacks).toBe(total);
+    expect(calls).toEqual(Array.from({ length: total }, (_, i) => [i + 1, total]));
   });
 });
