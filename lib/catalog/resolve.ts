@@ -204,9 +204,12 @@ function resolveAllowFrom(name: string, settings: ServiceSettings, serviceNames:
 
 function resolvePodSecurity(settings: ServiceSettings, at: At, problems: FieldProblem[]): PodSecurity {
   const podSecurity = settings.podSecurity;
-  if (!podSecurity || podSecurity.level === 'restricted') {
-    if (podSecurity?.reason !== undefined) {
+  if (!podSecurity || podSecurity.level !== 'baseline') {
+    if (podSecurity?.reason !== undefined && podSecurity.level === 'restricted') {
       problems.push({ path: at('podSecurity', 'reason'), message: 'a reason is only for the baseline exception; remove it, or set level: baseline' });
+    } else if (podSecurity?.reason !== undefined) {
+      // At the level's path: when the level itself was refused, that problem says it all.
+      problems.push({ path: at('podSecurity', 'level'), message: 'required with a reason: set level: baseline for the exception the reason explains, or remove the reason' });
     }
     return { level: 'restricted' };
   }

@@ -269,7 +269,7 @@ const settingsShape = {
         iss.input === 'privileged'
           ? 'privileged is never allowed: it gives pods the node; use baseline with a reason, or run the privileged part as a platform component'
           : expected('one of restricted, baseline', iss.input),
-    }).meta(about('Required. restricted, or baseline as an exception (never privileged).')),
+    }).optional().meta(about('restricted, or baseline as an exception (never privileged).', 'restricted')),
     /** Why the exception is needed; printed on every synth. Required with baseline. */
     reason: z.string({ error: (iss) => expected('a sentence', iss.input) }).optional().meta(about('Required with baseline: which pods need what restricted forbids, and why (printed on every synth).')),
   }).optional().meta(about('The Pod Security Standard enforced on the namespace. Default: restricted.')),

@@ -182,7 +182,20 @@ describe('podSecurity', () => {
     ['a short reason', 'podSecurity:\n  level: baseline\n  reason: needs root\n', /podSecurity\.reason: "needs root" is too short/],
     ['privileged', 'podSecurity:\n  level: privileged\n  reason: it needs the host network for its agent\n', /podSecurity\.level: privileged is never allowed/],
     ['a reason without an exception', 'podSecurity:\n  level: restricted\n  reason: nothing to explain here at all\n', /podSecurity\.reason: a reason is only for the baseline exception/],
+    ['a reason without a level', 'podSecurity:\n  reason: nothing to explain here at all\n', /podSecurity\.level: required with a reason: set level: baseline/],
   ])('refuses %s', (_, yaml, message) => {
     expect(problemsOf({ 'services/search.yaml': `${SEARCH}${yaml}` })).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe('several problems in one file', () => {
+  it('reports the refused roles beside a refused Pod Security level, once each', () => {
+    const problems = problemsOf({
+      'services/search.yaml': `${SEARCH}teamRoles: [roles/Owner]\npodSecurity:\n  level: privileged\n  reason: it runs the node agent with hostPath\n`,
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^services\/search\.yaml: teamRoles: roles\/Owner is not how GCP spells a role/),
+      expect.stringMatching(/^services\/search\.yaml: podSecurity\.level: privileged is never allowed/),
+    ]);
   });
 });
