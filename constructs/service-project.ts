@@ -16,11 +16,14 @@ import { ProjectApis } from './project-apis';
 
 /** APIs every service project gets: the ones its baseline resources need. */
 export const BASELINE_APIS = [
+  'artifactregistry.googleapis.com',
   'bigquery.googleapis.com',
   'cloudkms.googleapis.com',
   'cloudresourcemanager.googleapis.com',
   'compute.googleapis.com',
   'essentialcontacts.googleapis.com',
+  // Vulnerability scanning of the image repository.
+  'containerscanning.googleapis.com',
   'iam.googleapis.com',
   'iamcredentials.googleapis.com',
   'logging.googleapis.com',

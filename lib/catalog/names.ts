@@ -1,7 +1,8 @@
 // Deterministic names derived from the catalog. Service stacks find shared
 // things by these names, never through another stack's state, so every name
 // has exactly one definition here.
-import { NAME_PATTERN, type Platform } from './schema';
+import { NAME_PATTERN, NODE_POOLS, type Platform } from './schema';
+import { platformClusters, type ClusterSpec } from './clusters';
 
 export const PLATFORM_STACK = 'platform';
 export const BOOTSTRAP_STACK = 'bootstrap';
@@ -9,6 +10,19 @@ export const BOOTSTRAP_STACK = 'bootstrap';
 /** Namespaces of the platform's own workloads in the shared cluster. */
 export const EXTERNAL_DNS_NAMESPACE = 'external-dns';
 export const BACKUP_NAMESPACE = 'velero';
+
+/** Google service accounts of the add-ons in the platform project (Workload Identity, same in every cluster). */
+export const EXTERNAL_DNS_ACCOUNT_ID = 'external-dns';
+export const BACKUP_ACCOUNT_ID = 'velero';
+
+export function platformServiceAccountEmail(platform: Platform, accountId: string): string {
+  return `${accountId}@${platform.platformProject}.iam.gserviceaccount.com`;
+}
+
+/** Velero's bucket (one for the platform: each cluster writes under its own prefix). */
+export function backupBucketName(platform: Platform): string {
+  return `${platform.platformProject}-velero-backups`;
+}
 
 /** Names a service may not take: platform namespaces and stacks. */
 export const RESERVED_SERVICE_NAMES = [
@@ -48,6 +62,26 @@ export function serviceNamespace(platform: Platform, service: string, environmen
 /** The Workload Identity pool of the shared cluster (its project's). */
 export function workloadPool(platform: Platform): string {
   return `${platform.platformProject}.svc.id.goog`;
+}
+
+/** A node pool's service account id: `gke-<pool>-nodes` in the home cluster, `gke-<country>-<pool>-nodes` in a further country's. */
+export function nodeServiceAccountId(cluster: Pick<ClusterSpec, 'country'>, pool: string): string {
+  return cluster.country === undefined ? `gke-${pool}-nodes` : `gke-${cluster.country}-${pool}-nodes`;
+}
+
+/** Every node pool's service account, in every cluster: what may pull the platform's images. */
+export function nodeServiceAccountEmails(platform: Platform): string[] {
+  return platformClusters(platform).flatMap((cluster) =>
+    NODE_POOLS.map((pool) => `${nodeServiceAccountId(cluster, pool)}@${platform.platformProject}.iam.gserviceaccount.com`),
+  );
+}
+
+/** The Artifact Registry repository of every service project. */
+export const IMAGE_REPOSITORY_ID = 'images';
+
+/** Where a service project's images live: `<region>-docker.pkg.dev/<project>/images`. */
+export function imageRepositoryPath(platform: Platform, projectId: string): string {
+  return `${platform.region}-docker.pkg.dev/${projectId}/${IMAGE_REPOSITORY_ID}`;
 }
 
 export function networkSelfLink(platform: Platform): string {

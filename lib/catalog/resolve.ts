@@ -13,6 +13,7 @@ import {
 } from './schema';
 import { serviceNamespace, serviceProjectId, serviceStackName } from './names';
 import { DEFAULT_TEAM_ROLES, teamRoleProblem } from './team-roles';
+import { platformClusters } from './clusters';
 
 export interface CloudSqlSettings {
   readonly engine: 'postgres' | 'mysql';
@@ -46,6 +47,8 @@ export interface ServiceEnvironment {
   readonly projectId: string;
   readonly namespace: string;
   readonly stackName: string;
+  /** Names of the clusters it runs in, in platform.yaml order (the home cluster first). */
+  readonly clusters: readonly string[];
   readonly nodePool: NodePoolName;
   readonly apis: readonly string[];
   readonly teamRoles: readonly string[];
@@ -151,6 +154,7 @@ export function resolveService(
       projectId: serviceProjectId(platform, name, environment),
       namespace: serviceNamespace(platform, name, environment),
       stackName: serviceStackName(name, environment),
+      clusters: resolveClusters(settings, platform, at, problems),
       nodePool: settings.nodePool ?? DEFAULTS.nodePool,
       apis: [...new Set(settings.apis ?? [])].sort(),
       teamRoles: [...new Set(settings.teamRoles ?? [])].sort(),
@@ -287,6 +291,16 @@ function resolveSpanner(settings: ServiceSettings, platform: Platform, at: At, p
     config: spanner.config ?? `regional-${platform.region}`,
     databases: [...(spanner.databases ?? [])].sort(),
   };
+}
+
+function resolveClusters(settings: ServiceSettings, platform: Platform, at: At, problems: FieldProblem[]): string[] {
+  const known = platformClusters(platform).map((c) => c.name);
+  if (!settings.clusters) return known;
+  if (settings.clusters.length === 0) problems.push({ path: at('clusters'), message: `lists no cluster; list at least one of ${known.join(', ')}, or remove clusters to run in every cluster` });
+  for (const name of settings.clusters) {
+    if (!known.includes(name)) problems.push({ path: at('clusters'), message: `"${name}" is not a cluster of platform.yaml; use ${known.join(', ')}` });
+  }
+  return known.filter((name) => settings.clusters?.includes(name));
 }
 
 function checkUnique(names: readonly string[], path: string, problems: FieldProblem[]): void {

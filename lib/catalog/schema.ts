@@ -80,13 +80,20 @@ function list<T extends z.ZodType>(item: T, what: string) {
 }
 
 function dictionary<T extends z.ZodType>(key: z.ZodType<string>, value: T, what: string) {
-  return z.record(key, value, { error: (iss) => expected(`a mapping of ${what}`, iss.input) });
+  return z.record(key, value, {
+    // A bad key says what keys look like (the key schema's own message).
+    error: (iss) => (iss.code === 'invalid_key' && iss.issues[0]?.message) || expected(`a mapping of ${what}`, iss.input),
+  });
 }
 
 // ---------------------------------------------------------------- patterns
 
 export const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const MASTER_CIDR = /^(\d{1,3}\.){3}\d{1,3}\/28$/;
+const REGION = /^[a-z]+-[a-z]+\d+$/;
+/** Short, so node service account ids (`gke-<key>-<pool>-nodes`) stay within 30 characters. */
+const COUNTRY_KEY = /^[a-z][a-z0-9]{1,5}$/;
 const EMAIL = /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/;
 const ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z0-9-]+\/roles\/[a-zA-Z0-9_.]+|organizations\/\d+\/roles\/[a-zA-Z0-9_.]+)$/;
 const API = /^[a-z0-9-]+\.googleapis\.com$/;
@@ -137,7 +144,37 @@ function about(description: string, defaultValue?: unknown): { description: stri
 
 // ---------------------------------------------------------------- platform.yaml
 
-const nodePoolSchema = (machineType: string, minNodes: number, maxNodes: number) =>
+export const UPGRADE_STRATEGIES = ['SURGE', 'BLUE_GREEN'] as const;
+
+/**
+ * How GKE replaces a pool's nodes on a version change. SURGE adds
+ * `maxSurge` new nodes and drains `maxUnavailable` old ones at a time;
+ * BLUE_GREEN creates a whole new (green) pool, drains the old (blue) one in
+ * batches, and keeps it for `nodePoolSoakMinutes` so a bad version is rolled
+ * back by cordoning green. Fields of the other strategy are refused.
+ */
+const upgradeSchema = (strategy: (typeof UPGRADE_STRATEGIES)[number]) =>
+  mapping({
+    /** @default SURGE (standard) / BLUE_GREEN (highmem) */
+    strategy: oneOf(UPGRADE_STRATEGIES).default(strategy).meta(about('SURGE replaces a few nodes at a time; BLUE_GREEN builds a new pool, drains the old one in batches and keeps it for a rollback.')),
+    /** SURGE: extra nodes during the upgrade. @default 1 */
+    maxSurge: integer(0, 100, 1).optional().meta(about('SURGE only: extra nodes created during the upgrade. Default: 1.')),
+    /** SURGE: nodes that may be down at once. @default 0 */
+    maxUnavailable: integer(0, 100, 0).optional().meta(about('SURGE only: nodes that may be unavailable at once. Default: 0.')),
+    /** BLUE_GREEN: how long the drained blue pool is kept for a rollback (at most 7 days). @default 60 */
+    nodePoolSoakMinutes: integer(0, 10080, 60).optional().meta(about('BLUE_GREEN only: minutes the drained old pool is kept for a rollback, at most 7 days. Default: 60.')),
+    /** BLUE_GREEN: blue nodes drained per batch (or use batchPercentage). @default 1 */
+    batchNodeCount: integer(1, 1000, 1).optional().meta(about('BLUE_GREEN only: old nodes drained per batch (or batchPercentage, not both). Default: 1.')),
+    /** BLUE_GREEN: share of blue nodes drained per batch, above 0 and at most 1. @default batchNodeCount 1 */
+    batchPercentage: z
+      .number({ error: (iss) => expected('a number above 0 and at most 1 like 0.25', iss.input) })
+      .optional()
+      .meta(about('BLUE_GREEN only: share of the old nodes drained per batch, above 0 and at most 1 (or batchNodeCount). Default: batchNodeCount 1.')),
+    /** BLUE_GREEN: wait after each batch. @default 5 */
+    batchSoakMinutes: integer(0, 10080, 5).optional().meta(about('BLUE_GREEN only: minutes to wait after each batch. Default: 5.')),
+  });
+
+const nodePoolSchema = (machineType: string, minNodes: number, maxNodes: number, strategy: (typeof UPGRADE_STRATEGIES)[number]) =>
   mapping({
     /** @default n1-standard-4 (standard) / n1-highmem-8 (highmem) */
     machineType: text(/^n1-(standard|highmem)-\d+$/, 'an n1 machine type', machineType).default(machineType).meta(about('Machine type of the pool\'s nodes (n1 family).')),
@@ -145,7 +182,74 @@ const nodePoolSchema = (machineType: string, minNodes: number, maxNodes: number)
     minNodes: integer(0, 100, minNodes).default(minNodes).meta(about('Fewest nodes per zone the autoscaler keeps (the pool is regional: three zones).')),
     maxNodes: integer(1, 1000, maxNodes).default(maxNodes).meta(about('Most nodes per zone the autoscaler adds.')),
     diskSizeGb: integer(20, 2000, 100).default(100).meta(about('Boot disk size of each node, in GB.')),
+    /** How version changes replace the nodes. @default SURGE (standard) / BLUE_GREEN (highmem) */
+    upgrade: upgradeSchema(strategy)
+      .prefault({})
+      .meta(
+        about(
+          'How version changes replace the nodes: SURGE (maxSurge, maxUnavailable) or BLUE_GREEN (nodePoolSoakMinutes, batchNodeCount or batchPercentage, batchSoakMinutes). Default: SURGE for standard, BLUE_GREEN for highmem.',
+        ),
+      ),
   });
+
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+export const EXCLUSION_SCOPES = ['NO_UPGRADES', 'NO_MINOR_UPGRADES', 'NO_MINOR_OR_NODE_UPGRADES'] as const;
+
+/** When GKE may upgrade the cluster and when it may not. Times are UTC. */
+const maintenanceSchema = mapping({
+  /** A daily 4-hour window starting at this time. Replaced by recurringWindow when that is set. @default "17:00" */
+  dailyStartTime: text(TIME_OF_DAY, 'a time of day (UTC)', '"17:00"')
+    .optional()
+    .meta(about('Start (UTC, HH:MM) of a daily 4-hour window; not with recurringWindow. Default: "17:00".')),
+  /** A recurring window: first occurrence and an RFC 5545 rule (FREQ=DAILY or FREQ=WEEKLY;BYDAY=...).
+   *  GKE needs at least 4 hours per occurrence and 48 hours in any 32 days. @default the daily window */
+  recurringWindow: mapping({
+    startTime: text(TIMESTAMP, 'a UTC timestamp', '2026-01-03T15:00:00Z').meta(about('Required. Start of the first occurrence (UTC, e.g. 2026-01-03T15:00:00Z).')),
+    endTime: text(TIMESTAMP, 'a UTC timestamp', '2026-01-03T23:00:00Z').meta(about('Required. End of the first occurrence: at least 4 hours after startTime.')),
+    recurrence: text(/^FREQ=(DAILY|WEEKLY(;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)?)$/, 'a recurrence rule', 'FREQ=WEEKLY;BYDAY=SA,SU').meta(
+      about('Required. How the window repeats: FREQ=DAILY or FREQ=WEEKLY;BYDAY=<days> (48 hours in any 32 days).'),
+    ),
+  })
+    .optional()
+    .meta(about('A recurring window instead of the daily one (GKE needs 4 hours per occurrence and 48 hours in any 32 days). Default: the daily window.')),
+  /** Periods without upgrades (e.g. a sales campaign), by a stable name. NO_UPGRADES lasts at most 30 days.
+   *  @default none */
+  exclusions: dictionary(
+    text(NAME_PATTERN, 'an exclusion name', 'year-end-sale'),
+    mapping({
+      startTime: text(TIMESTAMP, 'a UTC timestamp', '2026-12-20T00:00:00Z').meta(about('Required. Start of the period without upgrades (UTC).')),
+      endTime: text(TIMESTAMP, 'a UTC timestamp', '2027-01-05T00:00:00Z').meta(about('Required. End of the period (UTC); a NO_UPGRADES period lasts at most 30 days.')),
+      /** @default NO_UPGRADES */
+      scope: oneOf(EXCLUSION_SCOPES)
+        .default('NO_UPGRADES')
+        .meta(about('What is excluded: NO_UPGRADES (nothing), NO_MINOR_UPGRADES (patches only), NO_MINOR_OR_NODE_UPGRADES (control-plane patches only).')),
+    }),
+    'exclusion names to periods',
+  )
+    .default({})
+    .meta(about('Periods without upgrades (e.g. a sales campaign), by a stable name.')),
+});
+
+/** What every cluster (the home one and one per further country) configures. */
+const clusterShape = {
+  releaseChannel: oneOf(['RAPID', 'REGULAR', 'STABLE']).default('REGULAR').meta(about('GKE release channel: how soon the cluster gets new versions.')),
+  /** Who may reach the control plane, by a stable name. @default none: only from inside the VPC */
+  authorizedNetworks: dictionary(text(NAME_PATTERN, 'a network name', 'office'), text(CIDR, 'a CIDR range', '203.0.113.0/24'), 'names to CIDR ranges').default({}).meta(
+    about('Who may reach the control plane, by a stable name: name to CIDR range, each /8 or longer. Default: none, only from inside the VPC.'),
+  ),
+  /** Cluster autoscaler profile: OPTIMIZE_UTILIZATION removes idle nodes sooner than BALANCED.
+   *  @default OPTIMIZE_UTILIZATION */
+  autoscalingProfile: oneOf(['OPTIMIZE_UTILIZATION', 'BALANCED'])
+    .default('OPTIMIZE_UTILIZATION')
+    .meta(about('Cluster autoscaler profile: OPTIMIZE_UTILIZATION removes idle nodes sooner than BALANCED (node auto-provisioning stays off).')),
+  /** @default a daily window at 17:00 UTC, no exclusions */
+  maintenance: maintenanceSchema.prefault({}).meta(about('When GKE may upgrade (UTC) and when not. Default: a daily window from 17:00, no exclusions.')),
+  nodePools: mapping({
+    standard: nodePoolSchema('n1-standard-4', 1, 10, 'SURGE').prefault({}).meta(about('The pool every service runs on unless it chooses highmem.')),
+    highmem: nodePoolSchema('n1-highmem-8', 0, 4, 'BLUE_GREEN').prefault({}).meta(about('The pool for memory-hungry and ML work (tainted: only services with nodePool: highmem).')),
+  }).prefault({}).meta(about('The node pools of the cluster.')),
+};
 
 const environmentSchema = mapping({
   /** Added to service project ids and namespaces: `<service>-<suffix>`. */
@@ -165,7 +269,7 @@ export const platformSchema = mapping({
   organizationId: text(/^\d{6,20}$/, 'a numeric organization id', '123456789012').meta(about('Required. The GCP organization id, quoted (e.g. "123456789012").')),
   billingAccount: text(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, 'a billing account id', '01ABCD-23EF45-67AB89').meta(about('Required. Billing account of every service project (e.g. 01ABCD-23EF45-67AB89).')),
   serviceProjectsFolder: text(/^folders\/\d+$/, 'a folder', 'folders/234567890123').meta(about('Required. The folder service projects are created in (e.g. folders/234567890123).')),
-  region: text(/^[a-z]+-[a-z]+\d+$/, 'a region', 'asia-northeast1').meta(about('Required. Region of the cluster, the network and the databases (e.g. asia-northeast1).')),
+  region: text(REGION, 'a region', 'asia-northeast1').meta(about('Required. Region of the home cluster, the network and the databases (e.g. asia-northeast1).')),
   /** Prepended to every service project id (project ids are global). @default no prefix */
   projectIdPrefix: text(/^[a-z][a-z0-9]{1,9}$/, 'a short lowercase prefix', 'acme').optional().meta(about('Prepended to every service project id (project ids are global): <prefix>-<service>-<suffix>. Default: no prefix.')),
   platformProject: text(PATTERNS.projectId, 'a project id', 'acme-platform').meta(about('Required. The host project: Shared VPC, the cluster, the DNS zone (created by an admin).')),
@@ -191,20 +295,36 @@ export const platformSchema = mapping({
     servicesCidr: text(CIDR, 'a CIDR range', '10.20.0.0/20').default('10.20.0.0/20').meta(about('Secondary range for Kubernetes services.')),
     /** Reserved for Cloud SQL private IP (private service access). */
     privateServiceAccessCidr: text(CIDR, 'a CIDR range', '10.100.0.0/16').default('10.100.0.0/16').meta(about('Reserved for Cloud SQL private IP (private service access).')),
-  }).prefault({}).meta(about('The Shared VPC network and its ranges (valid, network-aligned, not overlapping).')),
+  }).prefault({}).meta(about('The Shared VPC network and its ranges (valid, network-aligned, not overlapping); its subnet is the home cluster\'s.')),
+  /** The home country's cluster: in `region`, on the `network` subnet's ranges. */
   cluster: mapping({
-    name: text(NAME_PATTERN, 'a cluster name', 'production').default('production').meta(about('Name of the shared GKE cluster; service stacks find it by this name.')),
-    releaseChannel: oneOf(['RAPID', 'REGULAR', 'STABLE']).default('REGULAR').meta(about('GKE release channel: how soon the cluster gets new versions.')),
-    masterCidr: text(/^(\d{1,3}\.){3}\d{1,3}\/28$/, 'a /28 CIDR range', '172.16.0.0/28').default('172.16.0.0/28').meta(about('The control plane\'s private /28 range.')),
-    /** Who may reach the control plane, by a stable name. @default none: only from inside the VPC */
-    authorizedNetworks: dictionary(text(NAME_PATTERN, 'a network name', 'office'), text(CIDR, 'a CIDR range', '203.0.113.0/24'), 'names to CIDR ranges').default({}).meta(
-      about('Who may reach the control plane, by a stable name: name to CIDR range, each /8 or longer. Default: none, only from inside the VPC.'),
+    name: text(NAME_PATTERN, 'a cluster name', 'production').default('production').meta(about('Name of the home GKE cluster; service stacks find it by this name.')),
+    masterCidr: text(MASTER_CIDR, 'a /28 CIDR range', '172.16.0.0/28').default('172.16.0.0/28').meta(about('The control plane\'s private /28 range.')),
+    ...clusterShape,
+  }).prefault({}).meta(about('The home country\'s shared GKE cluster (regional, private nodes), in region on the network\'s ranges.')),
+  /** One more production cluster per further country, keyed by a short country key (`us`, `uk`):
+   *  its region, its own subnet ranges and control-plane range, and the same settings as `cluster`.
+   *  @default none: one cluster, the home one */
+  countries: dictionary(
+    text(COUNTRY_KEY, 'a short country key', 'us'),
+    mapping({
+      region: text(REGION, 'a region', 'us-central1').meta(about('Required. The country\'s region (one cluster per region).')),
+      name: text(NAME_PATTERN, 'a cluster name', 'production-us').meta(about('Required. The cluster\'s name, unique among the clusters.')),
+      /** The cluster's subnet in `region` and its pods and services ranges: outside every other range of the VPC. */
+      subnetCidr: text(CIDR, 'a CIDR range', '10.32.0.0/20').meta(about('Required. Primary range of the country\'s subnet; outside every other range of the VPC.')),
+      podsCidr: text(CIDR, 'a CIDR range', '10.48.0.0/14').meta(about('Required. Secondary range for the cluster\'s pods.')),
+      servicesCidr: text(CIDR, 'a CIDR range', '10.52.0.0/20').meta(about('Required. Secondary range for the cluster\'s Kubernetes services.')),
+      masterCidr: text(MASTER_CIDR, 'a /28 CIDR range', '172.16.0.16/28').meta(about('Required. The control plane\'s private /28 range.')),
+      ...clusterShape,
+    }),
+    'country keys to clusters',
+  )
+    .default({})
+    .meta(
+      about(
+        'One more production cluster per further country, keyed by a short country key (2 to 6 lowercase letters or digits): region, name, its own subnet, pods, services and control-plane ranges, and the settings of cluster. Default: none.',
+      ),
     ),
-    nodePools: mapping({
-      standard: nodePoolSchema('n1-standard-4', 1, 10).prefault({}).meta(about('The pool every service runs on unless it chooses highmem.')),
-      highmem: nodePoolSchema('n1-highmem-8', 0, 4).prefault({}).meta(about('The pool for memory-hungry and ML work (tainted: only services with nodePool: highmem).')),
-    }).prefault({}).meta(about('The node pools of the cluster.')),
-  }).prefault({}).meta(about('The one shared GKE cluster (regional, private nodes).')),
 });
 
 export type Platform = z.infer<typeof platformSchema>;
@@ -255,6 +375,11 @@ const spannerSchema = mapping({
 export const POD_SECURITY_REASON_MIN_LENGTH = 20;
 
 const settingsShape = {
+  /** The clusters (names from platform.yaml: `cluster.name`, `countries.<key>.name`) the service runs in:
+   *  its namespace, RBAC and policies appear in each. @default every cluster of the platform */
+  clusters: list(text(NAME_PATTERN, 'a cluster name', 'production'), 'cluster names')
+    .optional()
+    .meta(about('The clusters (cluster.name, countries.<key>.name in platform.yaml) the service runs in: its namespace, RBAC and policies appear in each. Default: every cluster of the platform.')),
   /** Workloads land on this node pool. @default standard */
   nodePool: oneOf(NODE_POOLS).optional().meta(about('The node pool the workloads run on: standard, or highmem for memory-hungry work.', SERVICE_DEFAULTS.nodePool)),
   /** Services whose pods may call this one (ingress from their namespaces in the same environment). @default none: only the namespace itself and Google's load balancers */

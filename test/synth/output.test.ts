@@ -72,9 +72,12 @@ describe('node dist/bin/main.js output', () => {
     expect(run.stderr).toBe('');
     const lines = run.stdout.trim().split('\n');
     const notices = lines.filter((line) => line.startsWith('notice: policy waiver: '));
-    expect(notices).toEqual([expect.stringMatching(/^notice: policy waiver: \[bootstrap\/ApplierIam\] no-service-account-impersonation: /)]);
-    expect(lines.at(-1)).toMatch(/^Synthesized \d+ stacks into .*: \d+ written, \d+ unchanged, 1 policy waiver \(\d+\.\d\d s\)$/);
-    expect(lines).toHaveLength(2);
+    expect(notices).toEqual([
+      expect.stringMatching(/^notice: policy waiver: \[cluster-production\/Velero\/Namespace\] pod-security-restricted: baseline enforced: /),
+      expect.stringMatching(/^notice: policy waiver: \[bootstrap\/ApplierIam\] no-service-account-impersonation: /),
+    ]);
+    expect(lines.at(-1)).toMatch(/^Synthesized \d+ stacks into .*: \d+ written, \d+ unchanged, 2 policy waivers \(\d+\.\d\d s\)$/);
+    expect(lines).toHaveLength(3);
   });
 });
 
