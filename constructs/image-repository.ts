@@ -20,6 +20,9 @@ export interface ImageRepositoryProps {
   /** Untagged versions older than this are deleted unless among the most recent; tagged
    *  versions are kept (a running release must stay pullable). @default 14 */
   readonly deleteUntaggedAfterDays?: number;
+  /** A Cloud KMS key (same location) the Artifact Registry service agent may use.
+   *  @default Google-managed encryption */
+  readonly kmsKeyName?: string;
   /** @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -54,6 +57,7 @@ export class ImageRepository extends Construct {
       repositoryId,
       format: 'DOCKER',
       description: 'Container images of the service; scanned, cleaned up',
+      kmsKeyName: props.kmsKeyName,
       dockerConfig: { immutableTags: true },
       vulnerabilityScanningConfig: { enablementConfig: 'INHERITED' },
       cleanupPolicyDryRun: false,

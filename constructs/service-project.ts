@@ -163,6 +163,16 @@ export class ServiceProject extends Construct {
   }
 
   /**
+   * The documented address of a product's service agent in this project
+   * (`service-<number>@gcp-sa-<product>`), known at plan time: a grant to
+   * the agent resource's `email` attribute would be replaced on every change
+   * of the agent. Order the grant after `serviceAgent(api)`.
+   */
+  serviceAgentEmail(api: string): string {
+    return `service-${this.project.number}@gcp-sa-${api.split('.')[0]}.iam.gserviceaccount.com`;
+  }
+
+  /**
    * The Google service agent of `api` in this project (e.g.
    * service-<number>@gcp-sa-spanner.iam.gserviceaccount.com), created now
    * instead of on the API's first use, so it can be granted things first (a

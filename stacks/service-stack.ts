@@ -119,12 +119,6 @@ export class ServiceStack extends TerraformStack {
       dependsOn: ready,
     });
 
-    // The service's images: its team pushes, every cluster's nodes pull
-    // (the Binary Authorization policy admits images from here).
-    this.images = new ImageRepository(this, 'Images', { project: projectId, location: platform.region, repositoryId: IMAGE_REPOSITORY_ID, labels, dependsOn: ready });
-    this.images.grantWriter(groupGrantee(service.ownerGroup));
-    for (const email of nodeServiceAccountEmails(platform)) this.images.grantReader({ key: `serviceAccount:${email}`, member: serviceAccountMember(email) });
-
     // Customer-managed encryption for the service's data at rest (BigQuery
     // logs, Spanner): a key in the service's own project, used by the
     // products' service agents only.
@@ -137,6 +131,28 @@ export class ServiceStack extends TerraformStack {
     });
     const bigQueryAgent = new DataGoogleBigqueryDefaultServiceAccount(this, 'BigQueryAgent', { project: projectId, dependsOn: ready });
     const bigQueryKeyGrant = this.encryptionKey.grantEncrypterDecrypter({ key: 'serviceAccount:bigquery-agent', member: serviceAccountMember(bigQueryAgent.email) });
+    // Service agents some products need before a key grant (KMS refuses
+    // unknown members) are created explicitly; the resource is beta-only.
+    const beta = new GoogleBetaProvider(this, 'google-beta', { region: platform.region });
+
+    // The service's images, encrypted with the service's key: its team
+    // pushes, every cluster's nodes pull (the Binary Authorization policy
+    // admits images from here).
+    const registryAgent = this.project.serviceAgent('artifactregistry.googleapis.com', beta);
+    const registryKeyGrant = this.encryptionKey.grantEncrypterDecrypter(
+      { key: 'serviceAccount:artifactregistry-agent', member: serviceAccountMember(this.project.serviceAgentEmail('artifactregistry.googleapis.com')) },
+      { dependsOn: [registryAgent] },
+    );
+    this.images = new ImageRepository(this, 'Images', {
+      project: projectId,
+      location: platform.region,
+      repositoryId: IMAGE_REPOSITORY_ID,
+      labels,
+      kmsKeyName: this.encryptionKey.keyId,
+      dependsOn: [...ready, registryKeyGrant],
+    });
+    this.images.grantWriter(groupGrantee(service.ownerGroup));
+    for (const email of nodeServiceAccountEmails(platform)) this.images.grantReader({ key: `serviceAccount:${email}`, member: serviceAccountMember(email) });
 
     if (service.cloudsql) {
       this.cloudSql = new CloudSqlInstance(this, 'CloudSql', {
@@ -161,15 +177,10 @@ export class ServiceStack extends TerraformStack {
           ? this.encryptionKey
           : new EncryptionKey(this, 'SpannerEncryptionKey', { project: projectId, location: spannerLocation, keyRingName: 'service-data', labels, dependsOn: ready });
       // Spanner's agent appears only on first use, too late for the key grant
-      // (KMS refuses unknown members): create it first. Beta-only resource, so
-      // only stacks with Spanner configure google-beta. The member stays the
-      // agent's documented address, known at plan time (an `email` reference
-      // would replace the existing grant); the dependency orders the two.
-      const beta = new GoogleBetaProvider(this, 'google-beta', { region: platform.region });
+      // (KMS refuses unknown members): create it first.
       const spannerAgent = this.project.serviceAgent('spanner.googleapis.com', beta);
-      const spannerAgentEmail = `service-${this.project.project.number}@gcp-sa-spanner.iam.gserviceaccount.com`;
       const spannerKeyGrant = spannerKey.grantEncrypterDecrypter(
-        { key: 'serviceAccount:spanner-agent', member: serviceAccountMember(spannerAgentEmail) },
+        { key: 'serviceAccount:spanner-agent', member: serviceAccountMember(this.project.serviceAgentEmail('spanner.googleapis.com')) },
         { dependsOn: [spannerAgent] },
       );
       this.spanner = new SpannerInstance(this, 'Spanner', {

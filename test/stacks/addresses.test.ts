@@ -53,7 +53,11 @@ const INTENDED_ADDITIONS: Record<string, string[]> = {
       ['recommend', 'ml-platformexamplecom'],
       ['search', 'searchexamplecom'],
     ].flatMap(([service, group]) =>
-      ['development', 'production'].map((environment) => [`service-${service}-${environment}`, [...imageRepositoryAdditions(group), ...tenantAdditions(service, environment)]]),
+      ['development', 'production'].map((environment) => [
+        `service-${service}-${environment}`,
+        // The registry's service agent needs google-beta; recommend (Spanner) had it already.
+        [...imageRepositoryAdditions(group), ...(service === 'recommend' ? [] : ['provider.google-beta']), ...tenantAdditions(service, environment)].sort(),
+      ]),
     ),
   ),
   // A new example service (the API gateway of the tenant model's allowFrom): every address is new.
@@ -92,7 +96,9 @@ function imageRepositoryAdditions(group: string): string[] {
     `google_artifact_registry_repository_iam_member.Images_Iam_group${group}roles--artifactregistrywriter_*`,
     reader('highmem'),
     reader('standard'),
+    'google_kms_crypto_key_iam_member.EncryptionKey_Iam_serviceAccountartifactregistry-agentroles--cloudkmscryptoKeyEncrypterDecrypter_*',
     'google_project_service.Project_Apis_artifactregistrygoogleapiscom_*',
+    'google_project_service_identity.Project_ServiceAgents_artifactregistrygoogleapiscom_*',
     'google_project_service.Project_Apis_containerscanninggoogleapiscom_*',
   ];
 }

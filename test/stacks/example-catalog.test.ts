@@ -230,15 +230,28 @@ describe('service stacks', () => {
 
   it("grant Spanner's key to its service agent only after creating the agent through google-beta", () => {
     const stack = service('service-recommend-production');
-    const [agentName, agent] = Object.entries(resourcesOf(stack, 'google_project_service_identity'))[0] ?? [];
+    const [agentName, agent] = Object.entries(resourcesOf(stack, 'google_project_service_identity')).find(([, a]) => a.service === 'spanner.googleapis.com') ?? [];
     expect(agent).toMatchObject({ service: 'spanner.googleapis.com', provider: 'google-beta' });
     const keyGrant = Object.values(resourcesOf(stack, 'google_kms_crypto_key_iam_member')).find((g) => /gcp-sa-spanner/.test(g.member as string));
     expect(keyGrant?.depends_on).toContain(`google_project_service_identity.${agentName}`);
     expect(stack.provider?.['google-beta']).toEqual([{ region: 'asia-northeast1' }]);
-    // Stacks without Spanner do not configure the beta provider at all.
+    // Stacks without Spanner create no Spanner agent.
     const plain = service('service-search-production');
-    expect(plain.provider?.['google-beta']).toBeUndefined();
-    expect(plain.resource.google_project_service_identity).toBeUndefined();
+    expect(Object.values(resourcesOf(plain, 'google_project_service_identity')).map((a) => a.service)).toEqual(['artifactregistry.googleapis.com']);
+  });
+
+  it("encrypt the image repository with the service's key, granted to the Artifact Registry agent first", () => {
+    for (const name of ['service-search-production', 'service-payment-development']) {
+      const stack = service(name);
+      const repository = onlyResource(stack, 'google_artifact_registry_repository');
+      const [[keyName]] = Object.entries(resourcesOf(stack, 'google_kms_crypto_key'));
+      expect(repository.kms_key_name).toBe(`\${google_kms_crypto_key.${keyName}.id}`);
+      const [agentName] = Object.entries(resourcesOf(stack, 'google_project_service_identity')).find(([, a]) => a.service === 'artifactregistry.googleapis.com') ?? [];
+      const [grantName, grant] = Object.entries(resourcesOf(stack, 'google_kms_crypto_key_iam_member')).find(([, g]) => /gcp-sa-artifactregistry\.iam\.gserviceaccount\.com$/.test(g.member as string)) ?? [];
+      expect(grant).toMatchObject({ role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter' });
+      expect(grant?.depends_on).toContain(`google_project_service_identity.${agentName}`);
+      expect(repository.depends_on).toContain(`google_kms_crypto_key_iam_member.${grantName}`);
+    }
   });
 
   it('find the cluster and network by name from platform.yaml, never through remote state', () => {
