@@ -29,6 +29,9 @@ export const ROLES = {
   storageObjectAdmin: 'roles/storage.objectAdmin',
   // The log sink's writer identity appends rows to the service's dataset.
   bigQueryDataEditor: 'roles/bigquery.dataEditor',
+  // The owning team reads its log dataset (on the dataset) and runs queries (on its project).
+  bigQueryDataViewer: 'roles/bigquery.dataViewer',
+  bigQueryJobUser: 'roles/bigquery.jobUser',
   // Shared VPC: service project identities use the host network.
   networkUser: 'roles/compute.networkUser',
   // Google service agents (BigQuery, Spanner) use a customer-managed key.
@@ -119,6 +122,8 @@ export const PLANNER_ROLES = [
   'roles/storage.bucketViewer',
   'roles/artifactregistry.reader',
   'roles/binaryauthorization.policyViewer',
+  // Service projects' essential contacts (their liens are read with roles/browser).
+  'roles/essentialcontacts.viewer',
 ] as const;
 
 /**
@@ -148,6 +153,10 @@ export const APPLIER_FOLDER_ROLES = [
   'roles/compute.networkViewer',
   // Image repositories of the service projects, and their IAM.
   'roles/artifactregistry.admin',
+  // Project hardening (ServiceProject): essential contacts, the production lien.
+  // The default compute account is deprivileged with projectIamAdmin above.
+  'roles/essentialcontacts.admin',
+  'roles/resourcemanager.lienModifier',
 ] as const;
 
 /** Applier on the platform (host) project: network, cluster, DNS, backups, IAM. */

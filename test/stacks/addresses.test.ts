@@ -27,6 +27,11 @@ const INTENDED_ADDITIONS: Record<string, string[]> = {
     'google_project_iam_member.ApplierIam_platformroles--cloudkmsadmin_*',
     'google_project_iam_member.PlannerIam_platformroles--artifactregistryreader_*',
     'google_project_iam_member.PlannerIam_platformroles--binaryauthorizationpolicyViewer_*',
+    // The tenant model's project hardening: essential contacts and liens.
+    'google_folder_iam_member.ApplierIam_folderroles--essentialcontactsadmin_*',
+    'google_folder_iam_member.ApplierIam_folderroles--resourcemanagerlienModifier_*',
+    'google_folder_iam_member.PlannerIam_folderroles--essentialcontactsviewer_*',
+    'google_project_iam_member.PlannerIam_platformroles--essentialcontactsviewer_*',
   ],
   // Secrets encryption key of the cluster, security posture API, the admission policy.
   platform: [
@@ -55,10 +60,13 @@ const INTENDED_ADDITIONS: Record<string, string[]> = {
       ['development', 'production'].map((environment) => [
         `service-${service}-${environment}`,
         // The registry's service agent needs google-beta; recommend (Spanner) had it already.
-        [...imageRepositoryAdditions(group), ...(service === 'recommend' ? [] : ['provider.google-beta'])].sort(),
+        [...imageRepositoryAdditions(group), ...(service === 'recommend' ? [] : ['provider.google-beta']), ...tenantAdditions(service, environment)].sort(),
       ]),
     ),
   ),
+  // A new example service (the API gateway of the tenant model's allowFrom): every address is new.
+  'service-gateway-development': [],
+  'service-gateway-production': [],
 };
 
 /**
@@ -71,6 +79,29 @@ function INTENDED_REMOVALS(stack: string): string[] {
     return ['google_folder_iam_member.PlannerIam_folderroles--loggingviewer_AEFB23CA', 'google_project_iam_member.PlannerIam_platformroles--loggingviewer_C8A8B71D'];
   }
   return ['data.google_client_config.ClientConfig'];
+}
+
+/**
+ * The tenant model in a service stack: the team's baseline and access roles
+ * (those it did not already hold through teamRoles), read access to its log
+ * dataset, Cloud SQL IAM users, the egress policy, project hardening.
+ */
+function tenantAdditions(service: string, environment: string): string[] {
+  const env = exampleCatalog().services.find((s) => s.name === service)!.environments.find((e) => e.environment === environment)!;
+  const group = env.ownerGroup.replace(/[@.]/g, '');
+  const login = env.cloudsql && env.teamDatabaseLogin ? ['roles/cloudsql.client', 'roles/cloudsql.instanceUser'] : [];
+  const roles = [...env.teamBaselineRoles, 'roles/bigquery.jobUser', ...login].filter((role) => !env.teamRoles.includes(role));
+  return [
+    `google_bigquery_dataset_iam_member.LogSink_Readers_group${group}_*`,
+    `google_essential_contacts_contact.Project_EssentialContacts_${group}_*`,
+    'google_project_default_service_accounts.Project_DefaultServiceAccounts_*',
+    ...roles.map((role) => `google_project_iam_member.Project_Iam_group${group}${role.replace('/', '--').replace(/\./g, '')}_*`),
+    'google_project_service.Project_Apis_essentialcontactsgoogleapiscom_*',
+    ...(env.production ? ['google_resource_manager_lien.Project_Lien_*'] : []),
+    ...(env.cloudsql ? ['google_sql_user.CloudSql_Users_serviceAccountapplication_*'] : []),
+    ...(env.cloudsql && env.teamDatabaseLogin ? [`google_sql_user.CloudSql_Users_group${group}_*`] : []),
+    'kubernetes_network_policy_v1.Namespace_DefaultEgressPolicy_*',
+  ];
 }
 
 /** Each service project's image repository: team writes, every node pool reads; its APIs. */

@@ -128,7 +128,7 @@ describe('the Binary Authorization policy', () => {
 
   it("admits every service project's repository, GKE's system images, and refuses the rest", () => {
     expect(patterns.filter((p) => p.endsWith('/**'))).toEqual(
-      ['payment', 'recommend', 'search'].flatMap((s) => ['dev', 'prod'].map((e) => `asia-northeast1-docker.pkg.dev/acme-${s}-${e}/images/**`)).sort(),
+      ['gateway', 'payment', 'recommend', 'search'].flatMap((s) => ['dev', 'prod'].map((e) => `asia-northeast1-docker.pkg.dev/acme-${s}-${e}/images/**`)).sort(),
     );
     expect(policy.global_policy_evaluation_mode).toBe('ENABLE');
     expect(policy.default_admission_rule).toEqual({ evaluation_mode: 'ALWAYS_DENY', enforcement_mode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' });
