@@ -65,13 +65,16 @@ if (process.env.WRITE_ADDRESS_FIXTURES) {
     });
 
     it.each(fixtures)('%s equals main apart from the listed additions', (name) => {
-      const before = readFileSync(join(FIXTURES, `${name}.json`), 'utf8');
+      let before = readFileSync(join(FIXTURES, `${name}.json`), 'utf8');
       const additions = INTENDED_ADDITIONS[name] ?? [];
       let after = `${current[name]}\n`;
       if (additions.length > 0) {
+        // cdktf prints empty objects its own way: both sides go through the
+        // same printer (key order and every value still compared).
         const json = JSON.parse(current[name]) as Record<string, unknown>;
         for (const path of additions) remove(json, path, name);
-        after = `${JSON.stringify(json, null, 2)}\n`;
+        after = JSON.stringify(json, null, 2);
+        before = JSON.stringify(JSON.parse(before), null, 2);
       }
       expect(after).toBe(before);
     });
