@@ -7,9 +7,9 @@ import { NODE_ROLES, serviceAccountMember } from '../lib/iam-roles';
 import { throwIfProblems } from '../lib/props';
 import type { GkeCluster } from './gke-cluster';
 
-/** Node label every pool carries (value: the pool name); workloads select
- *  their pool with it, and dedicated pools carry it as a NoSchedule taint. */
-export const NODE_POOL_LABEL = 'platform/node-pool';
+import { NODE_POOL_LABEL } from '../lib/domain/node-pools';
+
+export { NODE_POOL_LABEL };
 
 export interface GkeNodePoolProps {
   readonly cluster: GkeCluster;

@@ -7,8 +7,7 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { Labels } from '../lib/labels';
 import { PATTERNS, throwIfProblems } from '../lib/props';
-import type { NodePoolName } from '../lib/catalog/schema';
-import { NODE_POOL_LABEL } from './gke-node-pool';
+import { NODE_POOL_FACTS, NODE_POOL_LABEL, type NodePoolName } from '../lib/domain/node-pools';
 
 /** Google front ends: load balancer and health-check traffic to NEG backends. */
 export const GOOGLE_FRONT_END_RANGES = ['130.211.0.0/22', '35.191.0.0/16'];
@@ -21,7 +20,7 @@ export interface TeamNamespaceProps {
   readonly labels: Labels;
   /** Where the namespace's workloads run. @default standard */
   readonly nodePool?: NodePoolName;
-  /** The pool is tainted: pods need a toleration. @default true for highmem */
+  /** The pool is tainted: pods need a toleration. @default the pool's fact (true for highmem) */
   readonly dedicatedNodePool?: boolean;
   /** Hard limits for the namespace. */
   readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
@@ -48,7 +47,7 @@ export class TeamNamespace extends Construct {
 
     this.name = props.name;
     const nodePool = props.nodePool ?? 'standard';
-    const dedicated = props.dedicatedNodePool ?? nodePool === 'highmem';
+    const dedicated = props.dedicatedNodePool ?? NODE_POOL_FACTS[nodePool].dedicated;
     const labels = { ...props.labels, [NODE_POOL_LABEL]: nodePool };
     this.namespace = new NamespaceV1(this, 'Namespace', {
       metadata: {

@@ -35,6 +35,33 @@ export const ROLES = {
   storageObjectCreator: 'roles/storage.objectCreator',
 } as const;
 
+/** Basic roles: never granted to people (policy) or teams (catalog), nor by ServiceProject.grant. */
+export const BASIC_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
+
+/**
+ * Roles that let a holder change IAM or act as another identity (and so gain
+ * any role that identity has). Teams never get them: who may do what is
+ * decided in the catalog, where a pull request reviews it.
+ */
+export const IAM_CONTROL_ROLES = [
+  'roles/resourcemanager.projectIamAdmin',
+  'roles/iam.securityAdmin',
+  'roles/iam.serviceAccountAdmin',
+  'roles/iam.serviceAccountKeyAdmin',
+  'roles/iam.serviceAccountTokenCreator',
+  'roles/iam.serviceAccountOpenIdTokenCreator',
+  'roles/iam.serviceAccountUser',
+  'roles/iam.workloadIdentityUser',
+  'roles/iam.roleAdmin',
+  // Admin of the service's CMEK key and log dataset: could destroy or rewrite them.
+  'roles/cloudkms.admin',
+  'roles/bigquery.admin',
+  'roles/bigquery.dataOwner',
+  // Run builds or deployments as more powerful service accounts.
+  'roles/cloudbuild.builds.editor',
+  'roles/deploymentmanager.editor',
+];
+
 /** GKE node pools need the metrics/logging roles and image pulls, nothing more. */
 export const NODE_ROLES = [
   ROLES.nodeLogWriter,

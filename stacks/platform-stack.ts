@@ -6,6 +6,7 @@ import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-acco
 import type { Platform } from '../lib/catalog/schema';
 import { BACKUP_NAMESPACE, EXTERNAL_DNS_NAMESPACE, PLATFORM_STACK } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
+import { NODE_POOL_FACTS } from '../lib/domain/node-pools';
 import { BACKUP_PERMISSIONS, ROLES, groupGrantee } from '../lib/iam-roles';
 import { accessLogBucketName, configureStack } from './stack-defaults';
 import { ProjectApis } from '../constructs/project-apis';
@@ -85,8 +86,8 @@ export class PlatformStack extends TerraformStack {
     new ProjectIamMember(this, 'ClusterViewerGrant', { project, role: ROLES.clusterViewer, member: groupGrantee(platform.gkeSecurityGroup).member });
     const pools = new Construct(this, 'NodePools');
     this.nodePools = {
-      standard: new GkeNodePool(pools, 'standard', { cluster: this.cluster, name: 'standard', ...settings.nodePools.standard, labels }),
-      highmem: new GkeNodePool(pools, 'highmem', { cluster: this.cluster, name: 'highmem', ...settings.nodePools.highmem, dedicated: true, labels }),
+      standard: new GkeNodePool(pools, 'standard', { cluster: this.cluster, name: 'standard', ...settings.nodePools.standard, dedicated: NODE_POOL_FACTS.standard.dedicated, labels }),
+      highmem: new GkeNodePool(pools, 'highmem', { cluster: this.cluster, name: 'highmem', ...settings.nodePools.highmem, dedicated: NODE_POOL_FACTS.highmem.dedicated, labels }),
     };
 
     this.dnsZone = new DnsZone(this, 'DnsZone', { project, domain: platform.dnsDomain, labels, dependsOn: apis.services });

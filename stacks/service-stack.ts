@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
 import { DataGoogleComputeNetwork } from '@cdktf/provider-google/lib/data-google-compute-network';
@@ -10,11 +11,11 @@ import { workloadPool } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
 import { groupGrantee, serviceAccountMember } from '../lib/iam-roles';
 import { configureStack } from './stack-defaults';
+import { capabilities } from '../lib/capabilities/registry';
+import type { BuildContext } from '../lib/capabilities/capability';
 import { clusterKubernetesProvider } from './cluster-access';
 import { ServiceProject } from '../constructs/service-project';
 import { WorkloadIdentity } from '../constructs/workload-identity';
-import { CloudSqlInstance } from '../constructs/cloud-sql-instance';
-import { SpannerInstance } from '../constructs/spanner-instance';
 import { BigQueryLogSink } from '../constructs/bigquery-log-sink';
 import { TeamNamespace } from '../constructs/team-namespace';
 import { EncryptionKey } from '../constructs/encryption-key';
@@ -36,8 +37,8 @@ export class ServiceStack extends TerraformStack {
   readonly project: ServiceProject;
   readonly application: WorkloadIdentity;
   readonly namespace: TeamNamespace;
-  readonly cloudSql?: CloudSqlInstance;
-  readonly spanner?: SpannerInstance;
+  /** What each capability the service uses built, by capability key. */
+  readonly capabilities: Readonly<Record<string, Construct>>;
   readonly logSink: BigQueryLogSink;
   readonly encryptionKey: EncryptionKey;
 
@@ -54,11 +55,11 @@ export class ServiceStack extends TerraformStack {
     };
     clusterKubernetesProvider(this, shared.cluster);
 
-    const apis = [
-      ...service.apis,
-      ...(service.cloudsql ? ['sqladmin.googleapis.com', 'servicenetworking.googleapis.com'] : []),
-      ...(service.spanner ? ['spanner.googleapis.com'] : []),
-    ];
+    const used = capabilities().flatMap((capability) => {
+      const settings = (service as unknown as Record<string, unknown>)[capability.key];
+      return settings === undefined ? [] : [{ capability, settings }];
+    });
+    const apis = [...service.apis, ...used.flatMap(({ capability, settings }) => capability.apis(settings))];
     this.project = new ServiceProject(this, 'Project', {
       projectId: service.projectId,
       displayName: `${service.service} ${service.environment}`,
@@ -69,7 +70,7 @@ export class ServiceStack extends TerraformStack {
       sharedVpcHostProject: host,
     });
     const projectId = this.project.projectId;
-    const ready = [...this.project.apis.services];
+    const ready: ITerraformDependable[] = [...this.project.apis.services];
     this.project.grant(groupGrantee(service.ownerGroup), service.teamRoles);
 
     this.application = new WorkloadIdentity(this, 'ApplicationIdentity', {
@@ -95,46 +96,21 @@ export class ServiceStack extends TerraformStack {
     const bigQueryAgent = new DataGoogleBigqueryDefaultServiceAccount(this, 'BigQueryAgent', { project: projectId, dependsOn: ready });
     const bigQueryKeyGrant = this.encryptionKey.grantEncrypterDecrypter({ key: 'serviceAccount:bigquery-agent', member: serviceAccountMember(bigQueryAgent.email) });
 
-    if (service.cloudsql) {
-      this.cloudSql = new CloudSqlInstance(this, 'CloudSql', {
-        project: projectId,
-        region: platform.region,
-        ...service.cloudsql,
-        privateNetwork: shared.network.id,
-        labels,
-        // Its private IP is on the host network: the project must be attached first.
-        dependsOn: [...ready, ...(this.project.sharedVpcAttachment ? [this.project.sharedVpcAttachment] : [])],
-      });
-      this.cloudSql.grantClient(this.application.grantee);
-    }
-    if (service.spanner) {
-      // The key must live where the data does: `regional-<region>` or a multi-region (e.g. nam3).
-      const spannerLocation = service.spanner.config.replace(/^regional-/, '');
-      const spannerKey =
-        spannerLocation === platform.region
-          ? this.encryptionKey
-          : new EncryptionKey(this, 'SpannerEncryptionKey', { project: projectId, location: spannerLocation, keyRingName: 'service-data', labels, dependsOn: ready });
-      // Spanner's agent appears only on first use, too late for the key grant
-      // (KMS refuses unknown members): create it first. Beta-only resource, so
-      // only stacks with Spanner configure google-beta. The member stays the
-      // agent's documented address, known at plan time (an `email` reference
-      // would replace the existing grant); the dependency orders the two.
-      const beta = new GoogleBetaProvider(this, 'google-beta', { region: platform.region });
-      const spannerAgent = this.project.serviceAgent('spanner.googleapis.com', beta);
-      const spannerAgentEmail = `service-${this.project.project.number}@gcp-sa-spanner.iam.gserviceaccount.com`;
-      const spannerKeyGrant = spannerKey.grantEncrypterDecrypter(
-        { key: 'serviceAccount:spanner-agent', member: serviceAccountMember(spannerAgentEmail) },
-        { dependsOn: [spannerAgent] },
-      );
-      this.spanner = new SpannerInstance(this, 'Spanner', {
-        project: projectId,
-        ...service.spanner,
-        labels,
-        kmsKeyName: spannerKey.keyId,
-        dependsOn: [...ready, spannerKeyGrant],
-      });
-      this.spanner.grantDatabaseUser(this.application.grantee);
-    }
+    let betaProvider: GoogleBetaProvider | undefined;
+    const context: BuildContext = {
+      scope: this,
+      platform,
+      service,
+      project: this.project,
+      application: this.application,
+      encryptionKey: this.encryptionKey,
+      network: shared.network,
+      labels,
+      ready,
+      // Beta-only resources (service agents): only stacks that need it configure google-beta.
+      betaProvider: () => (betaProvider ??= new GoogleBetaProvider(this, 'google-beta', { region: platform.region })),
+    };
+    this.capabilities = Object.fromEntries(used.map(({ capability, settings }) => [capability.key, capability.build(context, settings)]));
     this.logSink = new BigQueryLogSink(this, 'LogSink', {
       project: projectId,
       location: platform.region,

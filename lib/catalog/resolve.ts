@@ -1,30 +1,14 @@
 // Turns one parsed service file into its per-environment settings: defaults
 // applied, `environments.<env>` overrides merged, cross-field rules checked.
-import {
-  MYSQL_VERSIONS,
-  POSTGRES_VERSIONS,
-  SHARED_CORE_SQL_TIERS,
-  type NodePoolName,
-  type Platform,
-  type ServiceFile,
-  type ServiceSettings,
-} from './schema';
+import type { Platform, ServiceFile, ServiceSettings } from './schema';
 import { serviceNamespace, serviceProjectId, serviceStackName } from './names';
+import { DEFAULT_NODE_POOL, type NodePoolName } from '../domain/node-pools';
+import { BASIC_ROLES, IAM_CONTROL_ROLES } from '../iam-roles';
+import { capabilities, type CapabilitySettings } from '../capabilities/registry';
 
-export interface CloudSqlSettings {
-  readonly engine: 'postgres' | 'mysql';
-  readonly version: string;
-  readonly tier: string;
-  readonly diskSizeGb: number;
-  readonly highAvailability: boolean;
-  readonly databases: readonly string[];
-}
-
-export interface SpannerSettings {
-  readonly processingUnits: number;
-  readonly config: string;
-  readonly databases: readonly string[];
-}
+export type { CloudSqlSettings } from '../capabilities/cloud-sql';
+export type { SpannerSettings } from '../capabilities/spanner';
+export { BASIC_ROLES, IAM_CONTROL_ROLES };
 
 export interface NamespaceQuota {
   readonly cpu: string;
@@ -32,8 +16,12 @@ export interface NamespaceQuota {
   readonly pods: number;
 }
 
-/** Everything a service stack needs for one service in one environment. */
-export interface ServiceEnvironment {
+/**
+ * Everything a service stack needs for one service in one environment; the
+ * settings of each capability it uses are under the capability's key
+ * (`cloudsql`, `spanner`, ...).
+ */
+export interface ServiceEnvironment extends CapabilitySettings {
   readonly service: string;
   readonly environment: string;
   readonly team: string;
@@ -46,8 +34,6 @@ export interface ServiceEnvironment {
   readonly nodePool: NodePoolName;
   readonly apis: readonly string[];
   readonly teamRoles: readonly string[];
-  readonly cloudsql?: CloudSqlSettings;
-  readonly spanner?: SpannerSettings;
   readonly quota: NamespaceQuota;
   readonly logRetentionDays: number;
 }
@@ -59,40 +45,10 @@ export interface FieldProblem {
 }
 
 export const DEFAULTS = {
-  nodePool: 'standard' as NodePoolName,
-  cloudsqlTier: 'db-custom-1-3840',
-  cloudsqlDiskSizeGb: 20,
-  cloudsqlVersion: { postgres: 'POSTGRES_16', mysql: 'MYSQL_8_0' },
-  spannerProcessingUnits: 100,
+  nodePool: DEFAULT_NODE_POOL,
   quota: { cpu: '8', memory: '16Gi', pods: 50 },
   logRetentionDays: 30,
 };
-
-export const BASIC_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
-
-/**
- * Roles that let a holder change IAM or act as another identity (and so gain
- * any role that identity has). Teams never get them: who may do what is
- * decided in the catalog, where a pull request reviews it.
- */
-export const IAM_CONTROL_ROLES = [
-  'roles/resourcemanager.projectIamAdmin',
-  'roles/iam.securityAdmin',
-  'roles/iam.serviceAccountAdmin',
-  'roles/iam.serviceAccountKeyAdmin',
-  'roles/iam.serviceAccountTokenCreator',
-  'roles/iam.serviceAccountOpenIdTokenCreator',
-  'roles/iam.serviceAccountUser',
-  'roles/iam.workloadIdentityUser',
-  'roles/iam.roleAdmin',
-  // Admin of the service's CMEK key and log dataset: could destroy or rewrite them.
-  'roles/cloudkms.admin',
-  'roles/bigquery.admin',
-  'roles/bigquery.dataOwner',
-  // Run builds or deployments as more powerful service accounts.
-  'roles/cloudbuild.builds.editor',
-  'roles/deploymentmanager.editor',
-];
 
 type Plain = Record<string, unknown>;
 
@@ -154,8 +110,7 @@ export function resolveService(
       nodePool: settings.nodePool ?? DEFAULTS.nodePool,
       apis: [...new Set(settings.apis ?? [])].sort(),
       teamRoles: [...new Set(settings.teamRoles ?? [])].sort(),
-      cloudsql: resolveCloudSql(settings, environment, production, at, problems),
-      spanner: resolveSpanner(settings, platform, at, problems),
+      ...resolveCapabilities(settings, override, { platform, service: name, environment, production }, at, problems),
       quota: { ...DEFAULTS.quota, ...settings.namespace?.quota },
       logRetentionDays: settings.logs?.retentionDays ?? DEFAULTS.logRetentionDays,
     });
@@ -178,78 +133,34 @@ export function resolveService(
 
 type At = (...path: string[]) => string;
 
-function resolveCloudSql(settings: ServiceSettings, environment: string, production: boolean, at: At, problems: FieldProblem[]): CloudSqlSettings | undefined {
-  const sql = settings.databases?.cloudsql;
-  if (!sql) return undefined;
-  if (!sql.engine) {
-    problems.push({ path: at('databases', 'cloudsql', 'engine'), message: 'required when Cloud SQL is used: set engine: postgres or engine: mysql' });
-    return undefined;
-  }
-  const version = sql.version ?? DEFAULTS.cloudsqlVersion[sql.engine];
-  const versions: readonly string[] = sql.engine === 'postgres' ? POSTGRES_VERSIONS : MYSQL_VERSIONS;
-  if (!versions.includes(version)) {
-    problems.push({ path: at('databases', 'cloudsql', 'version'), message: `${version} is not a ${sql.engine} version; use one of ${versions.join(', ')}` });
-  }
-  const tier = sql.tier ?? DEFAULTS.cloudsqlTier;
-  const highAvailability = sql.highAvailability ?? production;
-  const tierAt = at('databases', 'cloudsql', 'tier');
-  if (highAvailability && SHARED_CORE_SQL_TIERS.includes(tier)) {
-    problems.push({
-      path: tierAt,
-      message: `${tier} is a shared-core tier and cannot be highly available (${sql.highAvailability ? 'highAvailability: true' : `environment ${environment} is production, so highAvailability defaults to true`}); use a dedicated tier like db-custom-1-3840, or set highAvailability: false`,
+/** Each capability the settings use, resolved by its module (lib/capabilities/). */
+function resolveCapabilities(
+  settings: ServiceSettings,
+  override: Plain | null | undefined,
+  where: { platform: Platform; service: string; environment: string; production: boolean },
+  at: At,
+  problems: FieldProblem[],
+): CapabilitySettings {
+  const resolved: Record<string, unknown> = {};
+  for (const capability of capabilities()) {
+    const input = valueAt(settings, capability.path);
+    if (input === undefined) continue;
+    resolved[capability.key] = capability.resolve(input, {
+      ...where,
+      report: (field, message) => problems.push({ path: at(...capability.path, ...field), message }),
+      overridden: (field) => isSet(override, [...capability.path, ...field]),
     });
   }
-  if (sql.engine === 'postgres' && tier.startsWith('db-n1-')) {
-    problems.push({ path: tierAt, message: `${tier} is a MySQL-only tier; PostgreSQL uses custom tiers like db-custom-2-7680` });
-  }
-  const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
-  if (custom) {
-    const [cpus, memoryMb] = [Number(custom[1]), Number(custom[2])];
-    if ((cpus !== 1 && cpus % 2 !== 0) || cpus > 96) {
-      problems.push({ path: tierAt, message: `${tier} has ${cpus} vCPUs; custom tiers take 1 or an even number up to 96 (e.g. db-custom-2-7680)` });
-    }
-    if (memoryMb % 256 !== 0 || memoryMb < 922 * cpus || memoryMb > 6656 * cpus) {
-      problems.push({
-        path: tierAt,
-        message: `${tier} has ${memoryMb} MB for ${cpus} vCPUs; memory must be a multiple of 256 MB between 0.9 and 6.5 GB per vCPU (e.g. db-custom-${cpus}-${3840 * cpus})`,
-      });
-    }
-  }
-  checkUnique(sql.databases ?? [], at('databases', 'cloudsql', 'databases'), problems);
-  return {
-    engine: sql.engine,
-    version,
-    tier,
-    diskSizeGb: sql.diskSizeGb ?? DEFAULTS.cloudsqlDiskSizeGb,
-    highAvailability,
-    databases: [...(sql.databases ?? [])].sort(),
-  };
+  return resolved as CapabilitySettings;
 }
 
-function resolveSpanner(settings: ServiceSettings, platform: Platform, at: At, problems: FieldProblem[]): SpannerSettings | undefined {
-  const spanner = settings.databases?.spanner;
-  if (!spanner) return undefined;
-  const processingUnits = spanner.processingUnits ?? DEFAULTS.spannerProcessingUnits;
-  if ((processingUnits < 1000 && processingUnits % 100 !== 0) || (processingUnits >= 1000 && processingUnits % 1000 !== 0)) {
-    problems.push({
-      path: at('databases', 'spanner', 'processingUnits'),
-      message: `${processingUnits} is not allowed; use a multiple of 100 below 1000 or a multiple of 1000 from 1000 (e.g. 300 or 2000)`,
-    });
+function valueAt(settings: unknown, path: readonly string[]): unknown {
+  let node = settings;
+  for (const key of path) {
+    if (!isMapping(node)) return undefined;
+    node = node[key];
   }
-  checkUnique(spanner.databases ?? [], at('databases', 'spanner', 'databases'), problems);
-  return {
-    processingUnits,
-    config: spanner.config ?? `regional-${platform.region}`,
-    databases: [...(spanner.databases ?? [])].sort(),
-  };
-}
-
-function checkUnique(names: readonly string[], path: string, problems: FieldProblem[]): void {
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (seen.has(name)) problems.push({ path, message: `"${name}" is listed twice; list each database once` });
-    seen.add(name);
-  }
+  return node;
 }
 
 function dedupe(problems: FieldProblem[]): FieldProblem[] {

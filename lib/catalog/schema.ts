@@ -1,87 +1,12 @@
 // The one schema of the catalog: platform.yaml and services/<name>.yaml.
 // Defaults live here and nowhere else; messages name the rule and an example.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { PATTERNS } from '../props';
+import { dictionary, flag, integer, list, mapping, oneOf, show, text } from './schema-kit';
+import { NODE_POOL_FACTS, NODE_POOLS } from '../domain/node-pools';
+import { schemaParts } from '../capabilities/registry';
 
-/** Renders a YAML value the way a reader of the file would recognise it. */
-export function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'a list' : 'a mapping';
-}
-
-/** `expected <what>, got <value>`, or `required: <what>` for a missing key. */
-function expected(what: string, input: unknown): string {
-  return input === undefined ? `required: ${what}` : `expected ${what}, got ${show(input)}`;
-}
-
-/**
- * A string that must match `pattern`; the message shows `example`. `mismatch`
- * words the message for a string that does not match, where "expected <what>"
- * alone would not say which strings are allowed.
- */
-function text(pattern: RegExp, what: string, example: string, mismatch?: (input: string) => string) {
-  const message = (iss: { input?: unknown }) => expected(`${what} like ${example}`, iss.input);
-  const wrongString = mismatch ? (iss: { input?: unknown }) => mismatch(String(iss.input)) : message;
-  return z.string({ error: message }).regex(pattern, { error: wrongString });
-}
-
-function integer(min: number, max: number, example: number) {
-  const message = (iss: { input?: unknown }) => expected(`a whole number from ${min} to ${max} like ${example}`, iss.input);
-  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
-}
-
-function flag() {
-  return z.boolean({ error: (iss) => expected('true or false', iss.input) });
-}
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, {
-    error: (iss) => expected(`one of ${values.join(', ')}`, iss.input),
-  });
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-/** A mapping whose unknown keys are errors (a typo must never be ignored). */
-function mapping<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (iss) => {
-      if (iss.code === 'unrecognized_keys') {
-        return iss.keys
-          .map((key) => {
-            const near = allowed.find((candidate) => editDistance(key, candidate) <= 2);
-            const hint = near ? `did you mean "${near}"?` : `allowed keys: ${allowed.join(', ')}`;
-            return `unknown key "${key}"; ${hint}`;
-          })
-          .join('; ');
-      }
-      return expected(`a mapping with keys ${allowed.join(', ')}`, iss.input);
-    },
-  });
-}
-
-function list<T extends z.ZodType>(item: T, what: string) {
-  return z.array(item, { error: (iss) => expected(`a list of ${what}`, iss.input) });
-}
-
-function dictionary<T extends z.ZodType>(key: z.ZodType<string>, value: T, what: string) {
-  return z.record(key, value, { error: (iss) => expected(`a mapping of ${what}`, iss.input) });
-}
+export { show };
 
 // ---------------------------------------------------------------- patterns
 
@@ -91,30 +16,10 @@ const EMAIL = /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/;
 const ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z0-9-]+\/roles\/[a-zA-Z0-9_.]+|organizations\/\d+\/roles\/[a-zA-Z0-9_.]+)$/;
 const API = /^[a-z0-9-]+\.googleapis\.com$/;
 const QUANTITY = /^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
-// Enterprise edition tiers only: CloudSqlInstance creates ENTERPRISE instances,
-// and db-perf-optimized-N-* tiers need Enterprise Plus.
-export const SQL_TIER = /^db-(custom-\d+-\d+|f1-micro|g1-small|n1-(standard|highmem)-\d+)$/;
-export const SHARED_CORE_SQL_TIERS = ['db-f1-micro', 'db-g1-small'];
-const SQL_TIER_FORMS = 'db-custom-<vCPUs>-<MB>, db-f1-micro, db-g1-small, db-n1-standard-<n>, db-n1-highmem-<n>';
 
-/** Why `tier` (a string that fails SQL_TIER) is refused, with the allowed forms. */
-export function sqlTierMismatch(tier: string): string {
-  const allowed = `expected a Cloud SQL tier like db-custom-2-7680 (${SQL_TIER_FORMS}), got ${show(tier)}`;
-  return tier.startsWith('db-perf-optimized-')
-    ? `${allowed}; db-perf-optimized-* tiers need the Enterprise Plus edition, which the platform does not create yet`
-    : allowed;
-}
-// Only `regional-<region>`: the Spanner CMEK key ring is created at the
-// config's region, and a multi-region config (nam3, eur6) has no single KMS
-// location: each replica region needs its own key.
-const SPANNER_CONFIG = /^regional-[a-z]+-[a-z]+\d+$/;
-const SQL_DATABASE = /^[a-z][a-z0-9_]{0,62}$/;
-const SPANNER_DATABASE = /^[a-z][a-z0-9_-]{0,28}[a-z0-9]$/;
-
-export const POSTGRES_VERSIONS = ['POSTGRES_14', 'POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17'] as const;
-export const MYSQL_VERSIONS = ['MYSQL_8_0', 'MYSQL_8_4'] as const;
-export const NODE_POOLS = ['standard', 'highmem'] as const;
-export type NodePoolName = (typeof NODE_POOLS)[number];
+// Domain facts live in lib/domain/; re-exported for the catalog's readers.
+export { MYSQL_VERSIONS, POSTGRES_VERSIONS, SHARED_CORE_SQL_TIERS, SQL_TIER, sqlTierMismatch } from '../domain/cloud-sql';
+export { NODE_POOLS, type NodePoolName } from '../domain/node-pools';
 
 // ---------------------------------------------------------------- platform.yaml
 
@@ -171,8 +76,8 @@ export const platformSchema = mapping({
     /** Who may reach the control plane, by a stable name. @default none: only from inside the VPC */
     authorizedNetworks: dictionary(text(NAME_PATTERN, 'a network name', 'office'), text(CIDR, 'a CIDR range', '203.0.113.0/24'), 'names to CIDR ranges').default({}),
     nodePools: mapping({
-      standard: nodePoolSchema('n1-standard-4', 1, 10).prefault({}),
-      highmem: nodePoolSchema('n1-highmem-8', 0, 4).prefault({}),
+      standard: nodePoolSchema(NODE_POOL_FACTS.standard.machineType, NODE_POOL_FACTS.standard.minNodes, NODE_POOL_FACTS.standard.maxNodes).prefault({}),
+      highmem: nodePoolSchema(NODE_POOL_FACTS.highmem.machineType, NODE_POOL_FACTS.highmem.minNodes, NODE_POOL_FACTS.highmem.maxNodes).prefault({}),
     }).prefault({}),
   }).prefault({}),
 });
@@ -185,36 +90,6 @@ export type EnvironmentSettings = z.infer<typeof environmentSchema>;
 // Every field below is optional: a service file sets only what differs from
 // the defaults (applied in resolve.ts), and `environments.<env>` overrides
 // share the same shape.
-const cloudSqlSchema = mapping({
-  /** Required once a service has Cloud SQL in any environment. */
-  engine: oneOf(['postgres', 'mysql']).optional(),
-  /** @default POSTGRES_16 (postgres) / MYSQL_8_0 (mysql) */
-  version: oneOf([...POSTGRES_VERSIONS, ...MYSQL_VERSIONS]).optional(),
-  /** @default db-custom-1-3840 */
-  tier: text(SQL_TIER, 'a string', 'db-custom-2-7680', sqlTierMismatch).optional(),
-  /** @default 20 */
-  diskSizeGb: integer(10, 65536, 20).optional(),
-  /** @default true in production environments, false elsewhere */
-  highAvailability: flag().optional(),
-  /** @default none */
-  databases: list(text(SQL_DATABASE, 'a database name', 'orders'), 'database names').optional(),
-});
-
-const spannerSchema = mapping({
-  /** @default 100 */
-  processingUnits: integer(100, 100000, 100).optional(),
-  /** @default regional-<platform region> */
-  config: text(
-    SPANNER_CONFIG,
-    'a regional instance config',
-    'regional-asia-northeast1',
-    (config) =>
-      `expected a regional instance config like regional-asia-northeast1, got ${show(config)}; multi-region configs are not supported yet because each replica region needs its own encryption key`,
-  ).optional(),
-  /** @default none */
-  databases: list(text(SPANNER_DATABASE, 'a database name', 'features'), 'database names').optional(),
-});
-
 const settingsShape = {
   /** Workloads land on this node pool. @default standard */
   nodePool: oneOf(NODE_POOLS).optional(),
@@ -222,7 +97,7 @@ const settingsShape = {
   apis: list(text(API, 'an API', 'pubsub.googleapis.com'), 'API names').optional(),
   /** Roles granted (additively) to the owner group in the service project. @default none */
   teamRoles: list(text(ROLE, 'a role', 'roles/pubsub.editor'), 'roles').optional(),
-  databases: mapping({ cloudsql: cloudSqlSchema.optional(), spanner: spannerSchema.optional() }).optional(),
+  databases: mapping(optionalParts(schemaParts('databases'))).optional(),
   namespace: mapping({
     quota: mapping({
       /** @default "8" */
@@ -237,7 +112,13 @@ const settingsShape = {
     /** @default 30 */
     retentionDays: integer(1, 3650, 30).optional(),
   }).optional(),
+  ...optionalParts(schemaParts()),
 };
+
+/** Capability schema parts (lib/capabilities/), each optional. */
+function optionalParts(parts: Record<string, z.ZodType>): Record<string, z.ZodOptional<z.ZodType>> {
+  return Object.fromEntries(Object.entries(parts).map(([key, part]) => [key, part.optional()]));
+}
 
 export const serviceOverrideSchema = mapping(settingsShape);
 

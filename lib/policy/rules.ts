@@ -5,7 +5,7 @@
 // (a test keeps the two in sync).
 import type { TerraformResource } from 'cdktf';
 import { REQUIRED_LABELS } from '../labels';
-import { BASIC_ROLES } from '../catalog/resolve';
+import { BASIC_ROLES } from '../iam-roles';
 
 /** One synthesized resource, as a rule sees it. */
 export interface PolicyResource {
