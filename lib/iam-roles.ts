@@ -124,17 +124,21 @@ export const WORKLOAD_IDENTITY_USER = ROLES.workloadIdentityUser;
  * The planner (pull requests): reads everything `terraform plan` refreshes in
  * the platform project and the service projects folder, changes nothing.
  * Predefined read-only roles instead of roles/viewer, which the policy
- * forbids and which would also read data (e.g. BigQuery rows).
+ * forbids and which would also read data (e.g. BigQuery rows). The full list
+ * (PLANNER_ROLES in lib/capabilities/ci-roles.ts) is these, then each
+ * capability's planner roles, then PLANNER_DATA_ROLES.
  */
-export const PLANNER_ROLES = [
+export const PLANNER_BASELINE_ROLES = [
   'roles/browser',
   'roles/iam.securityReviewer',
   'roles/serviceusage.serviceUsageViewer',
   'roles/compute.viewer',
   'roles/container.viewer',
   'roles/dns.reader',
-  'roles/cloudsql.viewer',
-  'roles/spanner.viewer',
+] as const;
+
+/** The planner's roles for the baseline's data: keys, log datasets and sinks, buckets. */
+export const PLANNER_DATA_ROLES = [
   'roles/cloudkms.viewer',
   'roles/bigquery.metadataViewer',
   'roles/logging.viewer',
@@ -144,14 +148,21 @@ export const PLANNER_ROLES = [
 /** Planner on the state bucket: reads state; plans run with -lock=false (no lock object is written). */
 export const PLANNER_STATE_ROLE = 'roles/storage.objectViewer';
 
-/** Applier on the service projects folder: creates service projects and everything in them. */
-export const APPLIER_FOLDER_ROLES = [
+/**
+ * Applier on the service projects folder: creates service projects and
+ * everything in them. The full list (APPLIER_FOLDER_ROLES in
+ * lib/capabilities/ci-roles.ts) is these, then each capability's applier
+ * roles, then APPLIER_FOLDER_DATA_ROLES.
+ */
+export const APPLIER_FOLDER_BASELINE_ROLES = [
   'roles/resourcemanager.projectCreator',
   'roles/resourcemanager.projectIamAdmin',
   'roles/serviceusage.serviceUsageAdmin',
   'roles/iam.serviceAccountAdmin',
-  'roles/cloudsql.admin',
-  'roles/spanner.admin',
+] as const;
+
+/** The applier's folder roles for the baseline's data and network use. */
+export const APPLIER_FOLDER_DATA_ROLES = [
   // Service data keys (EncryptionKey): create key rings and keys, grant them to service agents.
   'roles/cloudkms.admin',
   'roles/bigquery.dataOwner',
@@ -179,8 +190,8 @@ export const APPLIER_PLATFORM_ROLES = [
 /** Applier on the organization: attach service projects to the Shared VPC host. */
 export const APPLIER_ORGANIZATION_ROLES = ['roles/compute.xpnAdmin'] as const;
 
-/** Applier on the billing account: link new service projects to it. */
-export const APPLIER_BILLING_ROLES = ['roles/billing.user'] as const;
+/** Applier on the billing account: link new service projects to it (capabilities add theirs, lib/capabilities/ci-roles.ts). */
+export const APPLIER_BILLING_BASELINE_ROLES = ['roles/billing.user'] as const;
 
 /** Applier on the state bucket: read and write state and its lock. */
 export const APPLIER_STATE_ROLE = ROLES.storageObjectAdmin;

@@ -13,16 +13,15 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import type { Platform } from '../lib/catalog/schema';
 import { BOOTSTRAP_STACK } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
+import { PLANNER_STATE_ROLE, WORKLOAD_IDENTITY_USER, serviceAccountMember } from '../lib/iam-roles';
 import {
   APPLIER_BILLING_ROLES,
   APPLIER_FOLDER_ROLES,
   APPLIER_ORGANIZATION_ROLES,
   APPLIER_PLATFORM_ROLES,
+  PLANNER_BILLING_ROLES,
   PLANNER_ROLES,
-  PLANNER_STATE_ROLE,
-  WORKLOAD_IDENTITY_USER,
-  serviceAccountMember,
-} from '../lib/iam-roles';
+} from '../lib/capabilities/ci-roles';
 import { ProjectApis } from '../constructs/project-apis';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { waive } from '../lib/policy/waivers';
@@ -172,6 +171,9 @@ export class BootstrapStack extends TerraformStack {
     for (const role of PLANNER_ROLES) {
       new FolderIamMember(plannerIam, `folder=${role}`, { folder: platform.serviceProjectsFolder, role, member: plannerMember });
       new ProjectIamMember(plannerIam, `platform=${role}`, { project, role, member: plannerMember });
+    }
+    for (const role of PLANNER_BILLING_ROLES) {
+      new BillingAccountIamMember(plannerIam, `billing=${role}`, { billingAccountId: platform.billingAccount, role, member: plannerMember });
     }
     new StorageBucketIamMember(plannerIam, `state=${PLANNER_STATE_ROLE}`, {
       bucket: this.stateBucket.bucket.name,

@@ -27,8 +27,10 @@ export interface ResourceAccess {
   readonly planner: string;
   /** A role that can create, change and delete it. */
   readonly applier: string;
-  /** @default folder */
+  /** Where the applier's role is granted. @default where the resource is: the platform project, else the folder */
   readonly scope?: RoleScope;
+  /** Where the planner's role is granted. @default `scope` */
+  readonly plannerScope?: RoleScope;
   /**
    * A name for people when its loss loses data or takes a service down: the
    * destroy guard stops plans that delete or replace it.

@@ -42,7 +42,7 @@ export function capabilityResources(): Record<string, ResourceAccess & { readonl
 /** The capabilities' planner or applier roles at `scope`, in registry order, each once. */
 export function capabilityRoles(identity: 'planner' | 'applier', scope: RoleScope): string[] {
   const roles = Object.values(capabilityResources())
-    .filter((access) => (access.scope ?? 'folder') === scope)
+    .filter((access) => ((identity === 'planner' ? access.plannerScope : undefined) ?? access.scope ?? 'folder') === scope)
     .map((access) => access[identity]);
   return [...new Set(roles)];
 }

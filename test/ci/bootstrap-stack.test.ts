@@ -2,7 +2,7 @@ import { Testing, type App } from 'cdktf';
 import { BootstrapStack, APPLY_REF, APPLY_WORKFLOW, BOOTSTRAP_STATE_FILE, GITHUB_OIDC_ISSUER, applierWorkflowRef, repositoryCondition } from '../../stacks/bootstrap-stack';
 import { buildStacks, stackNames } from '../../lib/app';
 import { CatalogError, loadCatalog } from '../../lib/catalog/load';
-import { APPLIER_FOLDER_ROLES, APPLIER_PLATFORM_ROLES, PLANNER_ROLES } from '../../lib/iam-roles';
+import { APPLIER_FOLDER_ROLES, APPLIER_PLATFORM_ROLES, PLANNER_ROLES } from '../../lib/capabilities/ci-roles';
 import { exampleCatalog, onlyResource, resourcesOf, synthJson, tempCatalog, type TerraformJson } from '../helpers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
