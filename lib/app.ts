@@ -5,7 +5,8 @@ import type { Catalog } from './catalog/load';
 import { PlatformStack } from '../stacks/platform-stack';
 import { ServiceStack } from '../stacks/service-stack';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
-import { BOOTSTRAP_STACK, PLATFORM_STACK } from './catalog/names';
+import { ClusterStack } from '../stacks/cluster-stack';
+import { BOOTSTRAP_STACK, PLATFORM_STACK, clusterStackName } from './catalog/names';
 import { applyPolicies } from './policy/aspect';
 
 export interface BuildOptions {
@@ -13,14 +14,18 @@ export interface BuildOptions {
   readonly include?: (stackName: string) => boolean;
 }
 
-/** The names of every stack the catalog defines, platform first, bootstrap (applied by an admin) last. */
+/**
+ * The names of every stack the catalog defines, in apply order: platform, the
+ * cluster stacks, the services; bootstrap (applied by an admin) last.
+ */
 export function stackNames(catalog: Catalog): string[] {
-  return [PLATFORM_STACK, ...catalog.services.flatMap((s) => s.environments.map((e) => e.stackName)), BOOTSTRAP_STACK];
+  return [PLATFORM_STACK, clusterStackName(catalog.platform.cluster.name), ...catalog.services.flatMap((s) => s.environments.map((e) => e.stackName)), BOOTSTRAP_STACK];
 }
 
 export function buildStacks(app: App, catalog: Catalog, options: BuildOptions = {}): void {
   const include = options.include ?? (() => true);
   if (include(PLATFORM_STACK)) new PlatformStack(app, { platform: catalog.platform });
+  if (include(clusterStackName(catalog.platform.cluster.name))) new ClusterStack(app, { platform: catalog.platform });
   for (const service of catalog.services) {
     for (const environment of service.environments) {
       if (include(environment.stackName)) new ServiceStack(app, { platform: catalog.platform, service: environment });

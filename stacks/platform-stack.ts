@@ -3,10 +3,10 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
-import type { Platform } from '../lib/catalog/schema';
+import type { NodePoolName, Platform } from '../lib/catalog/schema';
+import { NODE_POOL_FACTS } from '../lib/domain/node-pools';
 import { BACKUP_NAMESPACE, EXTERNAL_DNS_NAMESPACE, PLATFORM_STACK } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
-import { NODE_POOL_FACTS } from '../lib/domain/node-pools';
 import { BACKUP_PERMISSIONS, ROLES, groupGrantee } from '../lib/iam-roles';
 import { accessLogBucketName, configureStack } from './stack-defaults';
 import { ProjectApis } from '../constructs/project-apis';
@@ -85,10 +85,10 @@ export class PlatformStack extends TerraformStack {
     // team groups are nested in the security group, so one grant covers them.
     new ProjectIamMember(this, 'ClusterViewerGrant', { project, role: ROLES.clusterViewer, member: groupGrantee(platform.gkeSecurityGroup).member });
     const pools = new Construct(this, 'NodePools');
-    this.nodePools = {
-      standard: new GkeNodePool(pools, 'standard', { cluster: this.cluster, name: 'standard', ...settings.nodePools.standard, dedicated: NODE_POOL_FACTS.standard.dedicated, labels }),
-      highmem: new GkeNodePool(pools, 'highmem', { cluster: this.cluster, name: 'highmem', ...settings.nodePools.highmem, dedicated: NODE_POOL_FACTS.highmem.dedicated, labels }),
-    };
+    // Named and tainted from the same facts the cluster stack's placement policy enforces.
+    const pool = (name: NodePoolName) =>
+      new GkeNodePool(pools, name, { cluster: this.cluster, name, ...settings.nodePools[name], dedicated: NODE_POOL_FACTS[name].dedicated, labels });
+    this.nodePools = { standard: pool('standard'), highmem: pool('highmem') };
 
     this.dnsZone = new DnsZone(this, 'DnsZone', { project, domain: platform.dnsDomain, labels, dependsOn: apis.services });
     const externalDns = new WorkloadIdentity(this, 'ExternalDnsIdentity', {

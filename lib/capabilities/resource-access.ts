@@ -56,6 +56,9 @@ export const BASELINE_RESOURCES: Readonly<Record<string, ResourceAccess>> = {
   kubernetes_limit_range_v1: IN_CLUSTER,
   kubernetes_network_policy_v1: IN_CLUSTER,
   kubernetes_service_account_v1: IN_CLUSTER,
+  kubernetes_cluster_role_v1: IN_CLUSTER,
+  // Objects the provider has no resource for (e.g. ValidatingAdmissionPolicy).
+  kubernetes_manifest: IN_CLUSTER,
   // The network layer every service runs on.
   google_compute_network: { ...NETWORK, protect: 'VPC network' },
   google_compute_subnetwork: { ...NETWORK, protect: 'subnetwork' },

@@ -27,6 +27,11 @@ export const RESERVED_SERVICE_PREFIXES = ['kube-', 'gke-', 'gmp-', 'goog'];
 /** Strings GCP refuses inside project ids. */
 export const RESTRICTED_PROJECT_ID_WORDS = ['google', 'ssl', 'null', 'undefined'];
 
+/** The stack of the in-cluster platform objects (admission policies, the team role) of one cluster. */
+export function clusterStackName(clusterName: string): string {
+  return `cluster-${clusterName}`;
+}
+
 export function serviceStackName(service: string, environment: string): string {
   return `service-${service}-${environment}`;
 }

@@ -12,7 +12,6 @@ import { rolesAt } from '../../lib/capabilities/ci-roles';
 import type { RoleScope } from '../../lib/capabilities/capability';
 import { PROTECTED_TYPES } from '../../lib/ci/destroy-guard';
 import { renderServiceYaml } from '../../lib/new-service/render';
-import { PLATFORM_STACK } from '../../lib/catalog/names';
 import { exampleCatalog, synthJson, tempCatalog, type TerraformJson } from '../helpers';
 
 function synthAll(catalog: Catalog): Record<string, TerraformJson> {
@@ -25,6 +24,9 @@ function synthAll(catalog: Catalog): Record<string, TerraformJson> {
 const catalog = exampleCatalog();
 const example = synthAll(catalog);
 const platformProject = catalog.platform.platformProject;
+const serviceStacks = new Set(catalog.services.flatMap((s) => s.environments.map((e) => e.stackName)));
+/** Where a resource lives when its type does not say: the platform project, else a service project (folder). */
+const whereIs = (stack: string, project: unknown): RoleScope => (project === platformProject || !serviceStacks.has(stack) ? 'platform' : 'folder');
 
 /** `probe`: a new service using only `key` (as new-service writes it), or none. */
 function probe(key?: string): TerraformJson {
@@ -55,12 +57,12 @@ describe('every resource type the stacks emit', () => {
       Object.values(resources).map((config) => ({ stack, type, project: config.project as unknown })),
     ),
   );
-  const cases = [...new Map(grants.map((g) => [`${g.type} in ${g.stack === PLATFORM_STACK ? 'the platform stack' : 'a service stack'} (project ${g.project === platformProject ? 'platform' : 'other'})`, g])).entries()];
+  const cases = [...new Map(grants.map((g) => [`${g.type} in ${serviceStacks.has(g.stack) ? 'a service stack' : g.stack} (project ${g.project === platformProject ? 'platform' : 'other'})`, g])).entries()];
 
   it.each(cases)('%s: the planner and the applier hold its roles where it lives', (_name, { stack, type, project }) => {
     const access = resourceAccess()[type];
     expect(access).toBeDefined();
-    const where: RoleScope = project === platformProject || stack === PLATFORM_STACK ? 'platform' : 'folder';
+    const where = whereIs(stack, project);
     expect(rolesAt('applier', access.scope ?? where)).toContain(access.applier);
     expect(rolesAt('planner', access.plannerScope ?? access.scope ?? where)).toContain(access.planner);
   });
@@ -73,7 +75,7 @@ describe('every resource type the stacks emit', () => {
     expect(Object.keys(DATA_SOURCES)).toContain(type);
     const access = DATA_SOURCES[type];
     if (access === null) return;
-    const where: RoleScope = project === platformProject || stack === PLATFORM_STACK ? 'platform' : 'folder';
+    const where = whereIs(stack, project);
     expect(rolesAt('planner', where)).toContain(access.planner);
     expect(rolesAt('applier', where)).toContain(access.applier);
   });

@@ -22,6 +22,7 @@ describe('the example catalog', () => {
   it('synthesizes one platform stack and one stack per service and environment', () => {
     const expected = [
       'bootstrap',
+      'cluster-production',
       'platform',
       'service-payment-development',
       'service-payment-production',
@@ -54,8 +55,8 @@ describe('the example catalog', () => {
       for (const [id, config] of Object.entries(resources)) {
         const settings = config.settings as { user_labels?: unknown } | undefined;
         const nodeConfig = config.node_config as { resource_labels?: unknown } | undefined;
-        const metadata = config.metadata as { labels?: unknown } | undefined;
-        const labels = (config.labels ?? config.resource_labels ?? settings?.user_labels ?? nodeConfig?.resource_labels ?? (type === 'kubernetes_namespace_v1' ? metadata?.labels : undefined)) as Record<string, string> | undefined;
+        const metadata = (type === 'kubernetes_manifest' ? (config.manifest as { metadata?: unknown }).metadata : config.metadata) as { labels?: unknown } | undefined;
+        const labels = (config.labels ?? config.resource_labels ?? settings?.user_labels ?? nodeConfig?.resource_labels ?? (type.startsWith('kubernetes_') ? metadata?.labels : undefined)) as Record<string, string> | undefined;
         if (labels === undefined) continue;
         labelled.push(`${type}.${id}`);
         expect(Object.keys(labels)).toEqual(expect.arrayContaining([...REQUIRED_LABELS]));
@@ -70,7 +71,7 @@ describe('buildStacks', () => {
     const app = Testing.app();
     buildStacks(app, catalog);
     const built = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
-    expect(built).toHaveLength(8);
+    expect(built).toHaveLength(9);
     for (const stack of built) expect(Aspects.of(stack).all.filter((a) => a instanceof PolicyAspect)).toHaveLength(1);
   });
 });
