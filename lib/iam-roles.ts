@@ -14,6 +14,11 @@ export const ROLES = {
   cloudSqlClient: 'roles/cloudsql.client',
   cloudSqlInstanceUser: 'roles/cloudsql.instanceUser',
   spannerDatabaseUser: 'roles/spanner.databaseUser',
+  // Pub/Sub, per topic and per subscription (never project-wide).
+  pubsubPublisher: 'roles/pubsub.publisher',
+  pubsubSubscriber: 'roles/pubsub.subscriber',
+  // Push subscriptions: whoever creates one acts as the identity its requests carry.
+  serviceAccountUser: 'roles/iam.serviceAccountUser',
   // ExternalDNS: admin on the platform's zone only, reader on its project to list zones.
   dnsAdmin: 'roles/dns.admin',
   dnsReader: 'roles/dns.reader',
@@ -116,6 +121,9 @@ export function workloadIdentityMember(pool: string, namespace: string, kubernet
 }
 
 // ---------------------------------------------------------------- CI identities (bootstrap stack)
+
+/** The applier's account id in the platform project (bootstrap stack); service stacks grant it actAs where a resource needs it. */
+export const APPLIER_ACCOUNT_ID = 'terraform-applier';
 
 /** Lets a GitHub workflow (a federated principal) act as a service account. */
 export const WORKLOAD_IDENTITY_USER = ROLES.workloadIdentityUser;

@@ -13,7 +13,7 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import type { Platform } from '../lib/catalog/schema';
 import { BOOTSTRAP_STACK } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
-import { PLANNER_STATE_ROLE, WORKLOAD_IDENTITY_USER, serviceAccountMember } from '../lib/iam-roles';
+import { APPLIER_ACCOUNT_ID, PLANNER_STATE_ROLE, WORKLOAD_IDENTITY_USER, serviceAccountMember } from '../lib/iam-roles';
 import {
   APPLIER_BILLING_ROLES,
   APPLIER_FOLDER_ROLES,
@@ -42,7 +42,7 @@ export const APPLY_REF = 'refs/heads/main';
 /** The only workflow whose jobs may act as the applier (it applies reviewed plans only). */
 export const APPLY_WORKFLOW = '.github/workflows/apply.yml';
 export const PLANNER_ACCOUNT_ID = 'terraform-planner';
-export const APPLIER_ACCOUNT_ID = 'terraform-applier';
+export { APPLIER_ACCOUNT_ID };
 /**
  * Local state (the bucket other stacks keep state in is created here),
  * relative to cdktf.out/stacks/bootstrap: the repository root, outside

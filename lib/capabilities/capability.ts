@@ -44,6 +44,7 @@ export interface ResolveContext {
   readonly platform: Platform;
   readonly service: string;
   readonly environment: string;
+  readonly ownerGroup: string;
   /** From platform.yaml: production-grade defaults apply. */
   readonly production: boolean;
   /** Reports a problem at `field` (relative to the capability's path; none: the capability itself). */
@@ -113,6 +114,23 @@ export interface Capability<Key extends string = string, Input = unknown, Settin
   /** For `new-service --dry-run`: one line per main resource. */
   describe(settings: Settings): string[];
   readonly newService?: NewServiceOption;
+  /** Rules across services (e.g. who may subscribe to whose topic), run once the whole catalog is resolved. @default none */
+  checkCatalog?(services: readonly CatalogService[]): CatalogProblem[];
+}
+
+/** A resolved service, as cross-service rules see it. */
+export interface CatalogService {
+  readonly name: string;
+  /** Relative to the catalog root, e.g. services/payment.yaml. */
+  readonly file: string;
+  readonly environments: readonly ({ readonly environment: string } & Readonly<Record<string, unknown>>)[];
+}
+
+export interface CatalogProblem {
+  readonly file: string;
+  /** The field path within the file, e.g. pubsub.subscriptions.orders.topic. */
+  readonly path: string;
+  readonly message: string;
 }
 
 /** The settings type of a capability. */

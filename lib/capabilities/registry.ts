@@ -6,8 +6,11 @@ import type { z } from 'zod';
 import type { Capability, ResourceAccess, RoleScope, SettingsOf } from './capability';
 import { cloudSql } from './cloud-sql';
 import { spanner } from './spanner';
+import { redis } from './redis';
+import { pubsub } from './pubsub';
+import { budget } from './budget';
 
-export const CAPABILITIES = [cloudSql, spanner] as const;
+export const CAPABILITIES = [cloudSql, spanner, redis, pubsub, budget] as const;
 
 export type AnyCapability = (typeof CAPABILITIES)[number];
 

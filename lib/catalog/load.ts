@@ -9,6 +9,8 @@ import { platformSchema, serviceSchema, type Platform } from './schema';
 import { resolveService, type ServiceEnvironment } from './resolve';
 import { serviceNameProblems } from './names';
 import { platformProblems } from './platform';
+import { capabilities } from '../capabilities/registry';
+import type { CatalogService } from '../capabilities/capability';
 
 export const PLATFORM_FILE = 'platform.yaml';
 export const SERVICES_DIR = 'services';
@@ -63,6 +65,9 @@ export function loadCatalog(root: string): Catalog {
     const resolved = resolveService(name, spec, platform);
     problems.push(...resolved.problems.map((p) => `${file}: ${p.path}: ${p.message}`));
     services.push({ name, file, team: spec.team, ownerGroup: spec.ownerGroup, environments: resolved.environments });
+  }
+  for (const capability of capabilities()) {
+    for (const p of capability.checkCatalog?.(services as unknown as CatalogService[]) ?? []) problems.push(`${p.file}: ${p.path}: ${p.message}`);
   }
   if (problems.length > 0 || !platform) throw new CatalogError(problems);
   services.sort((a, b) => a.name.localeCompare(b.name));

@@ -1,7 +1,8 @@
 // Deterministic names derived from the catalog. Service stacks find shared
 // things by these names, never through another stack's state, so every name
 // has exactly one definition here.
-import { NAME_PATTERN, type Platform } from './schema';
+import type { Platform } from './schema';
+import { NAME_PATTERN } from './schema-kit';
 
 export const PLATFORM_STACK = 'platform';
 export const BOOTSTRAP_STACK = 'bootstrap';

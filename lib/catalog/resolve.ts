@@ -110,7 +110,7 @@ export function resolveService(
       nodePool: settings.nodePool ?? DEFAULTS.nodePool,
       apis: [...new Set(settings.apis ?? [])].sort(),
       teamRoles: [...new Set(settings.teamRoles ?? [])].sort(),
-      ...resolveCapabilities(settings, override, { platform, service: name, environment, production }, at, problems),
+      ...resolveCapabilities(settings, override, { platform, service: name, environment, production, ownerGroup }, at, problems),
       quota: { ...DEFAULTS.quota, ...settings.namespace?.quota },
       logRetentionDays: settings.logs?.retentionDays ?? DEFAULTS.logRetentionDays,
     });
@@ -137,7 +137,7 @@ type At = (...path: string[]) => string;
 function resolveCapabilities(
   settings: ServiceSettings,
   override: Plain | null | undefined,
-  where: { platform: Platform; service: string; environment: string; production: boolean },
+  where: { platform: Platform; service: string; environment: string; production: boolean; ownerGroup: string },
   at: At,
   problems: FieldProblem[],
 ): CapabilitySettings {

@@ -3,6 +3,9 @@
 // Capability modules (lib/capabilities/) build their schema parts from them.
 import { z } from 'zod';
 
+/** Service, team and environment names: lowercase letters, digits, hyphens. */
+export const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+
 /** Renders a YAML value the way a reader of the file would recognise it. */
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';

@@ -2,7 +2,7 @@
 // Defaults live here and nowhere else; messages name the rule and an example.
 import type { z } from 'zod';
 import { PATTERNS } from '../props';
-import { dictionary, flag, integer, list, mapping, oneOf, show, text } from './schema-kit';
+import { dictionary, flag, integer, list, mapping, NAME_PATTERN, oneOf, show, text } from './schema-kit';
 import { NODE_POOL_FACTS, NODE_POOLS } from '../domain/node-pools';
 import { schemaParts } from '../capabilities/registry';
 
@@ -10,7 +10,7 @@ export { show };
 
 // ---------------------------------------------------------------- patterns
 
-export const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+export { NAME_PATTERN };
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const EMAIL = /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/;
 const ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z0-9-]+\/roles\/[a-zA-Z0-9_.]+|organizations\/\d+\/roles\/[a-zA-Z0-9_.]+)$/;
@@ -50,6 +50,8 @@ export const platformSchema = mapping({
   platformProject: text(PATTERNS.projectId, 'a project id', 'acme-platform'),
   dnsDomain: text(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a DNS domain without trailing dot', 'platform.example.com'),
   stateBucket: text(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a bucket name', 'acme-terraform-state'),
+  /** The platform team's group: receives every service's budget alerts besides the team. @default none */
+  platformTeamGroup: text(EMAIL, 'a group email', 'platform-team@example.com').optional(),
   /** The `gke-security-groups@` group that nests the team groups for RBAC. */
   gkeSecurityGroup: text(/^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$/, 'a gke-security-groups group', 'gke-security-groups@example.com'),
   /** The repository whose workflows plan and apply (bootstrap stack: Workload Identity Federation).

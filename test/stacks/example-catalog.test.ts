@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Aspects, Testing, TerraformStack, type App } from 'cdktf';
 import { PolicyAspect } from '../../lib/policy/aspect';
 import { buildStacks, stackNames } from '../../lib/app';
 import { loadCatalog, type Catalog } from '../../lib/catalog/load';
 import { NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
 import { REQUIRED_LABELS } from '../../lib/labels';
-import { exampleCatalog, onlyResource, resourcesOf, synthJson, tempCatalog, withoutMetadata, type TerraformJson } from '../helpers';
+import { exampleCatalog, onlyResource, REPO_ROOT, resourcesOf, synthJson, tempCatalog, withoutMetadata, type TerraformJson } from '../helpers';
 
 function synthAll(catalog: Catalog): Record<string, TerraformJson> {
   const app: App = Testing.app();
@@ -56,7 +58,7 @@ describe('the example catalog', () => {
         const settings = config.settings as { user_labels?: unknown } | undefined;
         const nodeConfig = config.node_config as { resource_labels?: unknown } | undefined;
         const metadata = (type === 'kubernetes_manifest' ? (config.manifest as { metadata?: unknown }).metadata : config.metadata) as { labels?: unknown } | undefined;
-        const labels = (config.labels ?? config.resource_labels ?? settings?.user_labels ?? nodeConfig?.resource_labels ?? (type.startsWith('kubernetes_') ? metadata?.labels : undefined)) as Record<string, string> | undefined;
+        const labels = ((type === 'google_monitoring_notification_channel' ? config.user_labels : config.labels) ?? config.resource_labels ?? settings?.user_labels ?? nodeConfig?.resource_labels ?? (type.startsWith('kubernetes_') ? metadata?.labels : undefined)) as Record<string, string> | undefined;
         if (labels === undefined) continue;
         labelled.push(`${type}.${id}`);
         expect(Object.keys(labels)).toEqual(expect.arrayContaining([...REQUIRED_LABELS]));
@@ -223,13 +225,13 @@ describe('service stacks', () => {
 
   it("grant Spanner's key to its service agent only after creating the agent through google-beta", () => {
     const stack = service('service-recommend-production');
-    const [agentName, agent] = Object.entries(resourcesOf(stack, 'google_project_service_identity'))[0] ?? [];
+    const [agentName, agent] = Object.entries(resourcesOf(stack, 'google_project_service_identity')).find(([, a]) => a.service === 'spanner.googleapis.com') ?? [];
     expect(agent).toMatchObject({ service: 'spanner.googleapis.com', provider: 'google-beta' });
     const keyGrant = Object.values(resourcesOf(stack, 'google_kms_crypto_key_iam_member')).find((g) => /gcp-sa-spanner/.test(g.member as string));
     expect(keyGrant?.depends_on).toContain(`google_project_service_identity.${agentName}`);
     expect(stack.provider?.['google-beta']).toEqual([{ region: 'asia-northeast1' }]);
-    // Stacks without Spanner do not configure the beta provider at all.
-    const plain = service('service-search-production');
+    // Stacks without a service agent (Spanner, Redis, Pub/Sub) do not configure the beta provider at all.
+    const plain = synthAll(loadCatalog(tempCatalog({ 'services/plain.yaml': 'team: plain\nownerGroup: plain@example.com\n' })))['service-plain-production'];
     expect(plain.provider?.['google-beta']).toBeUndefined();
     expect(plain.resource.google_project_service_identity).toBeUndefined();
   });
@@ -250,14 +252,16 @@ describe('address stability', () => {
   });
 
   it('removing a service changes no other stack', () => {
-    const reduced = synthAll(loadCatalog(tempCatalog({ 'services/recommend.yaml': null })));
-    expect(reduced['service-recommend-production']).toBeUndefined();
+    // search: recommend's topic lists it as a subscriber, which removing search leaves harmless.
+    const reduced = synthAll(loadCatalog(tempCatalog({ 'services/search.yaml': null })));
+    expect(reduced['service-search-production']).toBeUndefined();
     for (const name of Object.keys(reduced)) expect(reduced[name]).toEqual(stacks[name]);
   });
 
   it('adding a database to one service leaves the other addresses of that stack in place', () => {
     const before = service('service-search-production');
-    const after = synthAll(loadCatalog(tempCatalog({ 'services/search.yaml': 'team: search\nownerGroup: search@example.com\ndatabases:\n  spanner: {}\n' })))['service-search-production'];
+    const search = readFileSync(join(REPO_ROOT, 'services', 'search.yaml'), 'utf8');
+    const after = synthAll(loadCatalog(tempCatalog({ 'services/search.yaml': `${search}databases:\n  spanner: {}\n` })))['service-search-production'];
     for (const [type, resources] of Object.entries(before.resource)) {
       expect(Object.keys(after.resource[type])).toEqual(expect.arrayContaining(Object.keys(resources)));
     }
