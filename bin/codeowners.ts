@@ -24,14 +24,20 @@ function main(argv: readonly string[]): number {
     console.error(error.message);
     return 1;
   }
-  const before = readCodeowners(root);
-  const after = renderCodeowners(before, catalog.services, catalog.platform.github);
+  let before;
+  try {
+    before = readCodeowners(root);
+  } catch (error) {
+    console.error(`${CODEOWNERS_FILE}: cannot be read (${(error as Error).message}); it must be a text file, or absent to be created`);
+    return 1;
+  }
+  const after = renderCodeowners(catalog.services, catalog.platform.github);
   if (after === before) {
     console.log(`${CODEOWNERS_FILE} is up to date (${catalog.services.length} services).`);
     return 0;
   }
   if (check) {
-    console.error(`${CODEOWNERS_FILE} does not match the catalog; run \`npm run codeowners\` and commit the result.`);
+    console.error(`${CODEOWNERS_FILE} ${before === undefined ? 'is missing' : `does not match the catalog (first difference: line ${firstDifference(before, after)})`}; run \`npm run codeowners\` and commit the result.`);
     return 1;
   }
   const path = join(root, CODEOWNERS_FILE);
@@ -39,6 +45,15 @@ function main(argv: readonly string[]): number {
   writeFileAtomic(path, after);
   console.log(`Wrote ${CODEOWNERS_FILE} (${catalog.services.length} services).`);
   return 0;
+}
+
+/** The 1-based line where `a` and `b` first differ. */
+function firstDifference(a: string, b: string): number {
+  const left = a.split('\n');
+  const right = b.split('\n');
+  let line = 0;
+  while (line < left.length && left[line] === right[line]) line++;
+  return line + 1;
 }
 
 process.exitCode = main(process.argv.slice(2));

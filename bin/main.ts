@@ -9,6 +9,7 @@
 import { CatalogError, loadCatalog } from '../lib/catalog/load';
 import { stackNames } from '../lib/app';
 import { StackSelectionError, SynthError, stackSelector, synthesizeCatalog } from '../lib/synth';
+import { cappedLines, createProgress, plural, progressWanted, summarizeList } from '../lib/cli-output';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -25,13 +26,23 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const summary = await synthesizeCatalog(catalog, { include });
-  for (const warning of summary.warnings) console.error(`warning: ${warning}`);
+  const progress = progressWanted(process.stderr, process.env) ? createProgress(process.stderr) : undefined;
+  let summary;
+  try {
+    summary = await synthesizeCatalog(catalog, { include, onProgress: progress?.update });
+  } finally {
+    progress?.clear();
+  }
+  for (const warning of cappedLines(summary.warnings, 20, 'warnings')) console.error(`warning: ${warning}`);
+  // Waivers are notices, on stdout: the cdktf CLI shows stderr lines as errors.
+  const notices = [...new Set(summary.notices)];
+  for (const notice of cappedLines(notices, 10, 'policy waivers (docs/SECURITY.md lists them all)')) console.log(`notice: ${notice}`);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const removed = summary.removed.length > 0 ? `, removed ${summary.removed.join(', ')}` : '';
+  const removed = summary.removed.length > 0 ? `, removed ${summarizeList(summary.removed)}` : '';
+  const waivers = notices.length > 0 ? `, ${plural(notices.length, 'policy waiver')}` : '';
   console.log(
-    `Synthesized ${summary.stacks} stack${summary.stacks === 1 ? '' : 's'} into ${summary.outdir}: ` +
-      `${summary.written.length} written, ${summary.unchanged.length} unchanged${removed} (${seconds.toFixed(2)} s)`,
+    `Synthesized ${plural(summary.stacks, 'stack')} into ${summary.outdir}: ` +
+      `${summary.written.length} written, ${summary.unchanged.length} unchanged${removed}${waivers} (${seconds.toFixed(2)} s)`,
   );
 }
 

@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
-import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { ContainerNodePool, type ContainerNodePoolUpgradeSettings } from '@cdktf/provider-google/lib/container-node-pool';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import type { Labels } from '../lib/labels';
 import { NODE_ROLES, serviceAccountMember } from '../lib/iam-roles';
 import { throwIfProblems } from '../lib/props';
+import { upgradeProblems, type UpgradeSettings } from '../lib/catalog/clusters';
 import type { GkeCluster } from './gke-cluster';
 
 import { NODE_POOL_LABEL } from '../lib/domain/node-pools';
@@ -26,12 +27,17 @@ export interface GkeNodePoolProps {
   /** Only pods that tolerate `platform/node-pool=<name>:NoSchedule` land here. @default false */
   readonly dedicated?: boolean;
   readonly labels: Labels;
+  /** How a version change replaces the nodes. @default SURGE with maxSurge 1 and maxUnavailable 0;
+   *  BLUE_GREEN defaults to a 60-minute pool soak and batches of 1 node with a 5-minute soak */
+  readonly upgrade?: UpgradeSettings;
+  /** The nodes' service account id (unique in the cluster's project). @default gke-<name>-nodes */
+  readonly serviceAccountId?: string;
 }
 
 /**
  * An autoscaled node pool with its own least-privilege service account,
- * shielded COS nodes, the GKE metadata server (Workload Identity) and
- * automatic repair and upgrade.
+ * shielded COS nodes, the GKE metadata server (Workload Identity), image
+ * streaming, and automatic repair and upgrade by surge or blue-green.
  */
 export class GkeNodePool extends Construct {
   readonly nodePool: ContainerNodePool;
@@ -45,12 +51,14 @@ export class GkeNodePool extends Construct {
     if (props.minNodes < 0 || props.maxNodes < 1 || props.minNodes > props.maxNodes) {
       problems.push(`minNodes ${props.minNodes} and maxNodes ${props.maxNodes} must satisfy 0 <= minNodes <= maxNodes and maxNodes >= 1`);
     }
+    const upgrade = props.upgrade ?? { strategy: 'SURGE' };
+    problems.push(...upgradeProblems(upgrade).map(({ field, message }) => `upgrade.${field}: ${message}`));
     throwIfProblems('GkeNodePool', this.node.path, problems);
 
     const project = props.cluster.project;
     this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
       project,
-      accountId: `gke-${props.name}-nodes`,
+      accountId: props.serviceAccountId ?? `gke-${props.name}-nodes`,
       displayName: `GKE ${props.name} nodes`,
       description: 'Node identity: logs, metrics and image pulls only',
     });
@@ -65,7 +73,7 @@ export class GkeNodePool extends Construct {
       location: props.cluster.cluster.location,
       autoscaling: { minNodeCount: props.minNodes, maxNodeCount: props.maxNodes },
       management: { autoRepair: true, autoUpgrade: true },
-      upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
+      upgradeSettings: upgradeSettings(upgrade),
       nodeConfig: {
         machineType: props.machineType,
         diskSizeGb: props.diskSizeGb ?? 100,
@@ -79,8 +87,24 @@ export class GkeNodePool extends Construct {
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
         metadata: { 'disable-legacy-endpoints': 'true' },
+        // Image streaming: pods start before their whole image is pulled.
+        gcfsConfig: { enabled: true },
       },
       dependsOn: grants,
     });
   }
+}
+
+const MINUTE_SECONDS = 60;
+
+function upgradeSettings(upgrade: UpgradeSettings): ContainerNodePoolUpgradeSettings {
+  if (upgrade.strategy === 'SURGE') return { strategy: 'SURGE', maxSurge: upgrade.maxSurge ?? 1, maxUnavailable: upgrade.maxUnavailable ?? 0 };
+  const batch = upgrade.batchPercentage !== undefined ? { batchPercentage: upgrade.batchPercentage } : { batchNodeCount: upgrade.batchNodeCount ?? 1 };
+  return {
+    strategy: 'BLUE_GREEN',
+    blueGreenSettings: {
+      nodePoolSoakDuration: `${(upgrade.nodePoolSoakMinutes ?? 60) * MINUTE_SECONDS}s`,
+      standardRolloutPolicy: { ...batch, batchSoakDuration: `${(upgrade.batchSoakMinutes ?? 5) * MINUTE_SECONDS}s` },
+    },
+  };
 }

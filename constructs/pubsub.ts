@@ -93,7 +93,7 @@ export class PubSub extends Construct {
     const projectId = project.projectId;
     // Pub/Sub's agent encrypts (CMEK), publishes dead letters and acknowledges them on the source.
     const agent = project.serviceAgent('pubsub.googleapis.com', props.betaProvider);
-    const agentMember = serviceAccountMember(`service-${project.project.number}@gcp-sa-pubsub.iam.gserviceaccount.com`);
+    const agentMember = serviceAccountMember(project.serviceAgentEmail('pubsub.googleapis.com'));
     const keyGrant = props.encryptionKey.grantEncrypterDecrypter({ key: 'serviceAccount:pubsub-agent', member: agentMember }, { dependsOn: [agent] });
     const ready: ITerraformDependable[] = [...project.apis.services, keyGrant];
     const topic = (scope: Construct, name: string, retentionDays: number) =>

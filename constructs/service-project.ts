@@ -12,10 +12,13 @@ import { ProjectApis } from './project-apis';
 
 /** APIs every service project gets: the ones its baseline resources need. */
 export const BASELINE_APIS = [
+  'artifactregistry.googleapis.com',
   'bigquery.googleapis.com',
   'cloudkms.googleapis.com',
   'cloudresourcemanager.googleapis.com',
   'compute.googleapis.com',
+  // Vulnerability scanning of the image repository.
+  'containerscanning.googleapis.com',
   'iam.googleapis.com',
   'iamcredentials.googleapis.com',
   'logging.googleapis.com',
@@ -95,6 +98,16 @@ export class ServiceProject extends Construct {
         dependsOn: this.apis.services,
       });
     }
+  }
+
+  /**
+   * The documented address of a product's service agent in this project
+   * (`service-<number>@gcp-sa-<product>`), known at plan time: a grant to
+   * the agent resource's `email` attribute would be replaced on every change
+   * of the agent. Order the grant after `serviceAgent(api)`.
+   */
+  serviceAgentEmail(api: string): string {
+    return `service-${this.project.number}@gcp-sa-${api.split('.')[0]}.iam.gserviceaccount.com`;
   }
 
   /**

@@ -14,6 +14,20 @@ import { throwIfProblems } from '../lib/props';
 export const PODS_RANGE = 'pods';
 export const SERVICES_RANGE = 'services';
 
+/** A regional subnet: its primary range and the GKE pods and services ranges. */
+export interface RegionalSubnetProps {
+  readonly region: string;
+  readonly subnetCidr: string;
+  /** Secondary range for GKE pods. */
+  readonly podsCidr: string;
+  /** Secondary range for GKE services. */
+  readonly servicesCidr: string;
+}
+
+function cidrProblems<T extends string>(props: Readonly<Record<T, string>>, fields: readonly T[]): string[] {
+  return fields.filter((field) => !/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(props[field])).map((field) => `${field} "${props[field]}" must be a CIDR range (e.g. "10.0.0.0/20")`);
+}
+
 export interface SharedVpcNetworkProps {
   /** The host project. */
   readonly project: string;
@@ -43,17 +57,18 @@ export class SharedVpcNetwork extends Construct {
   readonly subnetwork: ComputeSubnetwork;
   /** Service stacks create private-IP databases only after this exists. */
   readonly privateServiceAccess: ServiceNetworkingConnection;
+  private readonly project: string;
+  private readonly name: string;
 
   constructor(scope: Construct, id: string, props: SharedVpcNetworkProps) {
     super(scope, id);
     const [, prefix] = props.privateServiceAccessCidr.split('/');
-    const problems: string[] = [];
-    for (const field of ['subnetCidr', 'podsCidr', 'servicesCidr', 'privateServiceAccessCidr'] as const) {
-      if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(props[field])) problems.push(`${field} "${props[field]}" must be a CIDR range (e.g. "10.0.0.0/20")`);
-    }
+    const problems = cidrProblems(props, ['subnetCidr', 'podsCidr', 'servicesCidr', 'privateServiceAccessCidr']);
     if (Number(prefix) > 24) problems.push(`privateServiceAccessCidr "${props.privateServiceAccessCidr}" must be /24 or larger (e.g. "10.100.0.0/16")`);
     throwIfProblems('SharedVpcNetwork', this.node.path, problems);
 
+    this.project = props.project;
+    this.name = props.name;
     const host = new ComputeSharedVpcHostProject(this, 'HostProject', { project: props.project, dependsOn: props.dependsOn });
     this.network = new ComputeNetwork(this, 'Network', {
       project: props.project,
@@ -63,19 +78,7 @@ export class SharedVpcNetwork extends Construct {
       deleteDefaultRoutesOnCreate: false,
       dependsOn: [host],
     });
-    this.subnetwork = new ComputeSubnetwork(this, 'Subnetwork', {
-      project: props.project,
-      name: `${props.name}-${props.region}`,
-      region: props.region,
-      network: this.network.id,
-      ipCidrRange: props.subnetCidr,
-      privateIpGoogleAccess: true,
-      secondaryIpRange: [
-        { rangeName: PODS_RANGE, ipCidrRange: props.podsCidr },
-        { rangeName: SERVICES_RANGE, ipCidrRange: props.servicesCidr },
-      ],
-      logConfig: { aggregationInterval: 'INTERVAL_10_MIN', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
-    });
+    this.subnetwork = this.subnet(this, props);
     // The implied deny-ingress rule is not logged: this explicit one is, one
     // step above it. GKE and any specific rule allow at higher priorities.
     new ComputeFirewall(this, 'DenyAllIngress', {
@@ -89,21 +92,7 @@ export class SharedVpcNetwork extends Construct {
       deny: [{ protocol: 'all' }],
       logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
     });
-    const router = new ComputeRouter(this, 'Router', {
-      project: props.project,
-      name: `${props.name}-${props.region}`,
-      region: props.region,
-      network: this.network.id,
-    });
-    new ComputeRouterNat(this, 'Nat', {
-      project: props.project,
-      name: `${props.name}-${props.region}`,
-      region: props.region,
-      router: router.name,
-      natIpAllocateOption: 'AUTO_ONLY',
-      sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
-      logConfig: { enable: true, filter: 'ERRORS_ONLY' },
-    });
+    this.nat(this, props.region);
     const [address] = props.privateServiceAccessCidr.split('/');
     const range = new ComputeGlobalAddress(this, 'PrivateServiceAccessRange', {
       project: props.project,
@@ -119,6 +108,55 @@ export class SharedVpcNetwork extends Construct {
       network: this.network.id,
       service: 'servicenetworking.googleapis.com',
       reservedPeeringRanges: [range.name],
+    });
+  }
+
+  /**
+   * A subnet (with pods and services ranges) and Cloud NAT in another
+   * region, for a further country's cluster; its resources are grouped
+   * under `id` (the country key).
+   */
+  addRegion(id: string, props: RegionalSubnetProps): ComputeSubnetwork {
+    const problems = cidrProblems(props, ['subnetCidr', 'podsCidr', 'servicesCidr']);
+    throwIfProblems('SharedVpcNetwork', `${this.node.path}/${id}`, problems);
+    const scope = new Construct(this, id);
+    const subnetwork = this.subnet(scope, props);
+    this.nat(scope, props.region);
+    return subnetwork;
+  }
+
+  private subnet(scope: Construct, props: RegionalSubnetProps): ComputeSubnetwork {
+    return new ComputeSubnetwork(scope, 'Subnetwork', {
+      project: this.project,
+      name: `${this.name}-${props.region}`,
+      region: props.region,
+      network: this.network.id,
+      ipCidrRange: props.subnetCidr,
+      privateIpGoogleAccess: true,
+      secondaryIpRange: [
+        { rangeName: PODS_RANGE, ipCidrRange: props.podsCidr },
+        { rangeName: SERVICES_RANGE, ipCidrRange: props.servicesCidr },
+      ],
+      logConfig: { aggregationInterval: 'INTERVAL_10_MIN', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
+    });
+  }
+
+  /** Egress for private nodes in `region`. */
+  private nat(scope: Construct, region: string): void {
+    const router = new ComputeRouter(scope, 'Router', {
+      project: this.project,
+      name: `${this.name}-${region}`,
+      region,
+      network: this.network.id,
+    });
+    new ComputeRouterNat(scope, 'Nat', {
+      project: this.project,
+      name: `${this.name}-${region}`,
+      region,
+      router: router.name,
+      natIpAllocateOption: 'AUTO_ONLY',
+      sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
+      logConfig: { enable: true, filter: 'ERRORS_ONLY' },
     });
   }
 }

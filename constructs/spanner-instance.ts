@@ -12,8 +12,9 @@ import type { ServiceProject } from './service-project';
 import type { EncryptionKey } from './encryption-key';
 
 export interface SpannerInstanceProps {
-  /** Created after its APIs; its Spanner service agent is created there when a key is given. */
-  readonly project: ServiceProject;
+  /** Created after its APIs; its Spanner service agent is created there when a key is given.
+   *  A project id: a project made elsewhere (e.g. an emulator's), no API ordering and no encryptionKey. */
+  readonly project: ServiceProject | string;
   /** e.g. regional-asia-northeast1. */
   readonly config: string;
   /** Multiples of 100 below 1000, of 1000 from there. @default 100 */
@@ -48,23 +49,24 @@ export class SpannerInstance extends Construct {
     const unitsProblem = processingUnitsProblem(processingUnits);
     if (unitsProblem) problems.push(`processingUnits ${unitsProblem}`);
     if (props.encryptionKey && !props.betaProvider) problems.push('betaProvider is required with encryptionKey: it creates the Spanner service agent the key is granted to');
+    if (props.encryptionKey && typeof props.project === 'string') problems.push('encryptionKey needs the ServiceProject, not a project id: the Spanner service agent is created in it');
     throwIfProblems('SpannerInstance', this.node.path, problems);
 
-    const project = props.project;
-    this.project = project.projectId;
+    const project = typeof props.project === 'string' ? undefined : props.project;
+    this.project = project?.projectId ?? (props.project as string);
     const protect = props.deletionProtection ?? true;
-    const dependsOn: ITerraformDependable[] = [...project.apis.services];
-    if (props.encryptionKey && props.betaProvider) {
+    const dependsOn: ITerraformDependable[] = [...(project?.apis.services ?? [])];
+    if (project && props.encryptionKey && props.betaProvider) {
       // Spanner's agent appears only on first use, too late for the key grant
       // (KMS refuses unknown members): create it first. The member stays the
       // agent's documented address, known at plan time (an `email` reference
       // would replace the existing grant); the dependency orders the two.
       const agent = project.serviceAgent('spanner.googleapis.com', props.betaProvider);
-      const agentEmail = `service-${project.project.number}@gcp-sa-spanner.iam.gserviceaccount.com`;
-      dependsOn.push(props.encryptionKey.grantEncrypterDecrypter({ key: 'serviceAccount:spanner-agent', member: serviceAccountMember(agentEmail) }, { dependsOn: [agent] }));
+      const member = serviceAccountMember(project.serviceAgentEmail('spanner.googleapis.com'));
+      dependsOn.push(props.encryptionKey.grantEncrypterDecrypter({ key: 'serviceAccount:spanner-agent', member }, { dependsOn: [agent] }));
     }
     this.instance = new SpannerInstanceResource(this, 'Instance', {
-      project: project.projectId,
+      project: this.project,
       name: 'primary',
       displayName: 'primary',
       config: props.config,
@@ -78,7 +80,7 @@ export class SpannerInstance extends Construct {
       this.databases.set(
         name,
         new SpannerDatabase(databases, name, {
-          project: project.projectId,
+          project: this.project,
           instance: this.instance.name,
           name,
           databaseDialect: 'GOOGLE_STANDARD_SQL',

@@ -1,8 +1,10 @@
-// .github/CODEOWNERS is derived from the catalog: a hand-written header (the
-// platform's own files) is kept byte for byte above a marker line, and below it
-// every service file gets one line naming its owner. GitHub asks the owners of
-// a changed file to review the pull request, so the team that owns a service
-// reviews changes to its catalog entry.
+// .github/CODEOWNERS is generated from the catalog as a whole: a header that
+// gives the platform team (`@<org>/platform`, the org from platform.yaml's
+// github.repository) everything and explicitly the delivery paths, then one
+// line per service file naming its owner. GitHub asks the owners of a changed
+// file to review the pull request, so the team that owns a service reviews
+// changes to its catalog entry. `npm run codeowners -- --check` compares the
+// whole file, so a changed org or a hand edit is caught.
 //
 // Owners must be something GitHub resolves: `@user`, `@org/team`, or the email
 // of a user account. A Google group's email is none of these (GitHub silently
@@ -17,8 +19,8 @@ import { join } from 'node:path';
 
 export const CODEOWNERS_FILE = '.github/CODEOWNERS';
 
-/** Everything above this line is hand-written; everything below is generated. */
-export const CODEOWNERS_MARKER = '# ---- Generated from services/*.yaml by `npm run codeowners` below this line; edit the service files, not these lines. ----';
+/** Separates the platform's lines from the service lines (one per services/<name>.yaml). */
+export const CODEOWNERS_MARKER = '# ---- One line per services/<name>.yaml: its team reviews changes to it. ----';
 
 /** The GitHub team that owns the platform's own files (the header's owner). */
 export const PLATFORM_TEAM = 'platform';
@@ -41,17 +43,38 @@ export const PLATFORM_PATHS = [
 ] as const;
 
 /**
- * Used when the repository has no CODEOWNERS yet (or no header above the
- * marker): the platform team owns everything, and explicitly the delivery
- * paths, so a later hand-written catch-all for another team cannot take them.
+ * The platform's part of the file: the platform team owns everything, and
+ * explicitly the delivery paths, so no later line can take them away.
+ * Another platform-owned path goes into PLATFORM_PATHS.
  */
 export function defaultCodeownersHeader(github: CodeownersGithub | undefined): string {
-  const owner = github ? `@${githubOrg(github)}/${PLATFORM_TEAM}` : 'platform@example.com';
+  const org = github ? githubOrg(github) : undefined;
+  const owner = org ? `@${org}/${PLATFORM_TEAM}` : 'platform@example.com';
+  const owners = org
+    ? [
+        `# Owners are GitHub teams of the ${org} organization (platform.yaml`,
+        `# github.repository): ${owner} here, and below @${org}/<team> for each`,
+        "# service's `team`. Every catalog team needs a GitHub team with that slug and",
+        '# write access to this repository; GitHub ignores owners it cannot resolve',
+        "# (a Google group's email is not a GitHub account, so it is never asked).",
+      ]
+    : [
+        '# Set github.repository in platform.yaml: without it, owners are email',
+        "# addresses (the services' ownerGroup), which GitHub resolves only for user",
+        '# accounts, never for Google groups.',
+      ];
   return [
-    '# Code owners: GitHub requests a review from the owners of every changed file.',
-    '# The last matching line wins, so the generated service lines below override',
-    "# the platform team's catch-all. Lines above the marker are hand-written.",
+    '# Code owners: GitHub requests a review from the owners of every changed file,',
+    '# and branch protection ("require review from code owners") makes it required.',
+    '# The last matching line wins, so the service lines below override the',
+    "# platform team's catch-all.",
+    '#',
+    '# Generated from platform.yaml and services/*.yaml by `npm run codeowners`:',
+    '# edit those, not this file (`npm run codeowners -- --check` fails when it is stale).',
+    '#',
+    ...owners,
     `* ${owner}`,
+    '# Delivery machinery: what CI plans and applies, and with which rights.',
     ...PLATFORM_PATHS.map((path) => `${path} ${owner}`),
     '',
   ].join('\n');
@@ -79,25 +102,13 @@ export function codeownersLine(service: CodeOwnedService, github: CodeownersGith
   return `/${service.file} ${codeownersOwner(service, github)}`;
 }
 
-/** The hand-written part of `existing`, up to and including the marker line. */
-export function codeownersHeader(existing: string | undefined, github: CodeownersGithub | undefined): string {
-  if (existing === undefined || existing.length === 0) return `${defaultCodeownersHeader(github)}${CODEOWNERS_MARKER}\n`;
-  const start = findMarker(existing);
-  if (start === -1) {
-    // A hand-written file without a marker: keep all of it and generate below.
-    return `${existing}${existing.endsWith('\n') ? '' : '\n'}${CODEOWNERS_MARKER}\n`;
-  }
-  const end = existing.indexOf('\n', start);
-  return end === -1 ? `${existing}\n` : existing.slice(0, end + 1);
-}
-
 /**
- * The whole file: `existing`'s header, then one line per service sorted by
+ * The whole file: the platform's header, then one line per service sorted by
  * file. `github` is platform.yaml's `github` (undefined when it has none).
  */
-export function renderCodeowners(existing: string | undefined, services: readonly CodeOwnedService[], github: CodeownersGithub | undefined): string {
+export function renderCodeowners(services: readonly CodeOwnedService[], github: CodeownersGithub | undefined): string {
   const lines = services.map((service) => codeownersLine(service, github)).sort(byCodePoint);
-  return codeownersHeader(existing, github) + lines.map((line) => `${line}\n`).join('');
+  return `${defaultCodeownersHeader(github)}${CODEOWNERS_MARKER}\n${lines.map((line) => `${line}\n`).join('')}`;
 }
 
 export function readCodeowners(root: string): string | undefined {
@@ -108,18 +119,6 @@ export function readCodeowners(root: string): string | undefined {
 /** `acme` of `acme/platform` (the schema guarantees owner/name). */
 function githubOrg(github: CodeownersGithub): string {
   return github.repository.slice(0, github.repository.indexOf('/'));
-}
-
-/** The marker's offset when it stands on a line of its own, else -1. */
-function findMarker(text: string): number {
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(CODEOWNERS_MARKER, from);
-    if (at === -1) return -1;
-    const after = text.slice(at + CODEOWNERS_MARKER.length, at + CODEOWNERS_MARKER.length + 2);
-    if ((at === 0 || text[at - 1] === '\n') && (after === '' || after.startsWith('\n') || after === '\r\n')) return at;
-    from = at + 1;
-  }
 }
 
 // Locale-independent, so every machine sorts the same way.

@@ -10,6 +10,8 @@ export const ROLES = {
   nodeResourceMetadataWriter: 'roles/stackdriver.resourceMetadata.writer',
   nodeAutoscalingMetricsWriter: 'roles/autoscaling.metricsWriter',
   artifactRegistryReader: 'roles/artifactregistry.reader',
+  // Teams push their service's images to its own repository.
+  artifactRegistryWriter: 'roles/artifactregistry.writer',
   // Data access for a service's own application identity.
   cloudSqlClient: 'roles/cloudsql.client',
   cloudSqlInstanceUser: 'roles/cloudsql.instanceUser',
@@ -151,6 +153,8 @@ export const PLANNER_DATA_ROLES = [
   'roles/bigquery.metadataViewer',
   'roles/logging.viewer',
   'roles/storage.bucketViewer',
+  'roles/artifactregistry.reader',
+  'roles/binaryauthorization.policyViewer',
 ] as const;
 
 /** Planner on the state bucket: reads state; plans run with -lock=false (no lock object is written). */
@@ -176,6 +180,8 @@ export const APPLIER_FOLDER_DATA_ROLES = [
   'roles/bigquery.dataOwner',
   'roles/logging.configWriter',
   'roles/compute.networkViewer',
+  // Image repositories of the service projects, and their IAM.
+  'roles/artifactregistry.admin',
 ] as const;
 
 /** Applier on the platform (host) project: network, cluster, DNS, backups, IAM. */
@@ -193,6 +199,10 @@ export const APPLIER_PLATFORM_ROLES = [
   'roles/serviceusage.serviceUsageAdmin',
   // Service stacks route their pods' logs from here (GKE writes them to the cluster's project).
   'roles/logging.configWriter',
+  // Cluster Secrets encryption keys and their grant to GKE's service agent.
+  'roles/cloudkms.admin',
+  // The Binary Authorization policy of the clusters.
+  'roles/binaryauthorization.policyEditor',
 ] as const;
 
 /** Applier on the organization: attach service projects to the Shared VPC host. */

@@ -3,5 +3,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { shardOf, synthesizeShard, type WorkerInput } from './synth';
 
-const { catalog, outdir, shard, shards } = workerData as WorkerInput;
-parentPort?.postMessage(synthesizeShard(catalog, outdir, (name) => shardOf(name, shards) === shard));
+const { catalog, outdir, shard, shards, progress } = workerData as WorkerInput;
+const onStack = progress ? () => parentPort?.postMessage({ progress: 1 }) : undefined;
+parentPort?.postMessage(synthesizeShard(catalog, outdir, (name) => shardOf(name, shards) === shard, onStack));

@@ -36,6 +36,7 @@ import { ConstructOrder, type IConstruct } from 'constructs';
 import type { Catalog } from './catalog/load';
 import { buildStacks, stackNames } from './app';
 import { takeResolvedFragment } from './resolved-fragments';
+import { policyNotices } from './policy/aspect';
 
 /** Synth stopped on a problem in the stacks (error annotations, failed validations): the message says what to fix. */
 export class SynthError extends Error {
@@ -157,19 +158,25 @@ export interface RenderedStack {
   /** The cdk.tf.json content, byte for byte what cdktf would write. */
   readonly json: string;
   readonly warnings: readonly string[];
+  /** Policy waivers: printed once by the command, never as errors. */
+  readonly notices: readonly string[];
 }
 
 const ANNOTATION_LEVELS: readonly string[] = [AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR];
 const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
 
 /** Renders every stack of `app`, in construction order (cdktf's StackSynthesizer, minus the file write). */
-export function renderStacks(app: App): RenderedStack[] {
+export function renderStacks(app: App, onStack?: () => void): RenderedStack[] {
   const session = { outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
   // As cdktf: every stack in the tree, not only the App's direct children.
   const stacks = app.node.findAll().filter((node): node is TerraformStack => TerraformStack.isStack(node));
   // cdktf would also run a "preparing" resolve here; see the file comment.
   for (const stack of stacks) stack.ensureBackendExists();
-  const rendered = stacks.map((stack) => renderStack(stack, session));
+  const rendered = stacks.map((stack) => {
+    const one = renderStack(stack, session);
+    onStack?.();
+    return one;
+  });
   if (!app.skipValidation) {
     const problems = app.node.validate();
     if (problems.length > 0) throw new SynthError(`Synth failed: the app is not valid:\n  ${problems.join('\n  ')}`);
@@ -212,7 +219,7 @@ function renderStack(stack: TerraformStack, session: { outdir: string; skipValid
   }
   const warnings = annotations.filter((a) => a.level === AnnotationMetadataEntryType.WARN).map((a) => `[${a.constructPath}] ${a.message}`);
   const json = stableStringify(terraformJson(stack)) ?? '';
-  return { name: stack.node.id, manifest, json, warnings };
+  return { name: stack.node.id, manifest, json, warnings, notices: policyNotices(stack) };
 }
 
 /**
@@ -332,6 +339,8 @@ export interface SynthOptions {
    * once the catalog has at least SHARD_MIN_STACKS stacks, else 1
    */
   readonly workers?: number;
+  /** Called after each stack is rendered, with the stacks done and the total (a progress indicator). @default none */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Below this many stacks a worker's start-up (loading cdktf and the providers) costs more than it saves. */
@@ -345,6 +354,7 @@ export interface SynthSummary {
   readonly unchanged: readonly string[];
   readonly removed: readonly string[];
   readonly warnings: readonly string[];
+  readonly notices: readonly string[];
   readonly workers: number;
 }
 
@@ -354,19 +364,21 @@ export interface ShardResult {
   readonly manifests: readonly StackManifest[];
   readonly writes: readonly StackWrite[];
   readonly warnings: readonly string[];
+  readonly notices: readonly string[];
 }
 
 /** Builds the stacks `include` accepts into a fresh App and writes them (not the manifest). */
-export function synthesizeShard(catalog: Catalog, outdir: string, include?: (stackName: string) => boolean): ShardResult {
+export function synthesizeShard(catalog: Catalog, outdir: string, include?: (stackName: string) => boolean, onStack?: () => void): ShardResult {
   useFastTokens();
   const app = new App({ outdir, stackTraces: false });
   buildStacks(app, catalog, { include });
-  const rendered = renderStacks(app);
+  const rendered = renderStacks(app, onStack);
   return {
     version: app.manifest.version,
     manifests: rendered.map((s) => s.manifest),
     writes: writeStacks(outdir, rendered),
     warnings: rendered.flatMap((s) => s.warnings),
+    notices: rendered.flatMap((s) => s.notices),
   };
 }
 
@@ -404,12 +416,15 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
     buildStacks(app, catalog, { include: options.include });
     app.synth();
     const names = app.node.findAll().filter((node) => TerraformStack.isStack(node)).map((node) => node.node.id);
-    return { outdir, stacks: names.length, written: names, unchanged: [], removed: [], warnings: [], workers: 1 };
+    return { outdir, stacks: names.length, written: names, unchanged: [], removed: [], warnings: [], notices: [], workers: 1 };
   }
   const shards = complete ? Math.max(1, options.workers ?? defaultWorkers(stackCount)) : 1;
+  const total = complete ? stackCount : stackNames(catalog).filter(options.include!).length;
+  let done = 0;
+  const onStack = options.onProgress && (() => options.onProgress!(++done, total));
   const results: Promise<ShardResult>[] = [];
-  for (let shard = 1; shard < shards; shard++) results.push(runWorker({ catalog, outdir, shard, shards }));
-  const own = synthesizeShard(catalog, outdir, shards > 1 ? (name) => shardOf(name, shards) === 0 : options.include);
+  for (let shard = 1; shard < shards; shard++) results.push(runWorker({ catalog, outdir, shard, shards, progress: onStack !== undefined }, onStack));
+  const own = synthesizeShard(catalog, outdir, shards > 1 ? (name) => shardOf(name, shards) === 0 : options.include, onStack);
   const all = [own, ...(await Promise.all(results))];
   const manifests = all.flatMap((r) => r.manifests);
   const writes = all.flatMap((r) => r.writes);
@@ -421,6 +436,7 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
     unchanged: writes.filter((w) => !w.written).map((w) => w.name),
     removed,
     warnings: all.flatMap((r) => r.warnings),
+    notices: all.flatMap((r) => r.notices),
     workers: shards,
   };
 }
@@ -430,13 +446,18 @@ export interface WorkerInput {
   readonly outdir: string;
   readonly shard: number;
   readonly shards: number;
+  /** Post `{ progress: 1 }` after each stack. */
+  readonly progress?: boolean;
 }
 
-function runWorker(input: WorkerInput): Promise<ShardResult> {
+function runWorker(input: WorkerInput, onStack?: () => void): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(__dirname, 'synth-worker.js'), { workerData: input });
     let result: ShardResult | undefined;
-    worker.once('message', (message: ShardResult) => (result = message));
+    worker.on('message', (message: ShardResult | { progress: number }) => {
+      if ('progress' in message) onStack?.();
+      else result = message;
+    });
     // The error crosses the thread boundary as a plain Error: restore its class.
     worker.once('error', (error) => reject(error.name === 'SynthError' ? new SynthError(error.message) : error));
     worker.once('exit', (code) => {

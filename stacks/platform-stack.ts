@@ -1,12 +1,24 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
+import { BinaryAuthorizationPolicy } from '@cdktf/provider-google/lib/binary-authorization-policy';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import type { ITerraformDependable } from 'cdktf';
 import type { NodePoolName, Platform } from '../lib/catalog/schema';
 import { NODE_POOL_FACTS } from '../lib/domain/node-pools';
-import { BACKUP_NAMESPACE, EXTERNAL_DNS_NAMESPACE, PLATFORM_STACK } from '../lib/catalog/names';
-import { standardLabels } from '../lib/labels';
+import {
+  BACKUP_ACCOUNT_ID,
+  BACKUP_NAMESPACE,
+  EXTERNAL_DNS_ACCOUNT_ID,
+  EXTERNAL_DNS_NAMESPACE,
+  PLATFORM_STACK,
+  backupBucketName,
+  nodeServiceAccountId,
+} from '../lib/catalog/names';
+import { platformClusters, type ClusterSpec } from '../lib/catalog/clusters';
+import { standardLabels, type Labels } from '../lib/labels';
+import { ADDON_IMAGES, imageName } from '../lib/cluster-addons';
 import { BACKUP_PERMISSIONS, ROLES, groupGrantee } from '../lib/iam-roles';
 import { accessLogBucketName, configureStack } from './stack-defaults';
 import { ProjectApis } from '../constructs/project-apis';
@@ -30,10 +42,16 @@ export const PLATFORM_APIS = [
   'servicenetworking.googleapis.com',
   'storage.googleapis.com',
   'binaryauthorization.googleapis.com',
+  // Cluster Secrets encryption keys; GKE security posture.
+  'cloudkms.googleapis.com',
+  'containersecurity.googleapis.com',
 ] as const;
 
 export interface PlatformStackProps {
   readonly platform: Platform;
+  /** Image repositories whose images the clusters admit (the service projects'), e.g.
+   *  `asia-northeast1-docker.pkg.dev/acme-payment-prod/images`. @default none: GKE's and the add-ons' images only */
+  readonly imageRepositories?: readonly string[];
 }
 
 /**
@@ -44,14 +62,21 @@ export interface PlatformStackProps {
  */
 export class PlatformStack extends TerraformStack {
   readonly network: SharedVpcNetwork;
+  /** The home cluster. */
   readonly cluster: GkeCluster;
-  readonly nodePools: Record<'standard' | 'highmem', GkeNodePool>;
+  /** The home cluster's pools. */
+  readonly nodePools: Record<NodePoolName, GkeNodePool>;
+  /** Every cluster, the home one first, then one per further country. */
+  readonly clusters: { readonly spec: ClusterSpec; readonly cluster: GkeCluster; readonly nodePools: Record<NodePoolName, GkeNodePool> }[];
   readonly dnsZone: DnsZone;
   readonly backupBucket: SecureBucket;
+
+  private readonly platform: Platform;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     super(scope, PLATFORM_STACK);
     const { platform } = props;
+    this.platform = platform;
     const project = platform.platformProject;
     configureStack(this, platform, PLATFORM_STACK, project);
     const labels = standardLabels({ service: 'platform', team: 'platform', environment: 'production' });
@@ -65,35 +90,28 @@ export class PlatformStack extends TerraformStack {
       dependsOn: apis.services,
     });
 
-    const { cluster: settings } = platform;
-    this.cluster = new GkeCluster(this, 'Cluster', {
-      project,
-      region: platform.region,
-      name: settings.name,
-      network: this.network.network.id,
-      subnetwork: this.network.subnetwork.id,
-      podsRangeName: PODS_RANGE,
-      servicesRangeName: SERVICES_RANGE,
-      masterCidr: settings.masterCidr,
-      authorizedNetworks: settings.authorizedNetworks,
-      releaseChannel: settings.releaseChannel,
-      securityGroup: platform.gkeSecurityGroup,
-      labels,
-      dependsOn: apis.services,
-    });
+    const [home, ...countries] = platformClusters(platform);
+    this.cluster = this.newCluster(this, home, this.network.subnetwork.id, apis.services, labels);
     // GKE checks container.clusters.get in this project before RBAC applies;
     // team groups are nested in the security group, so one grant covers them.
     new ProjectIamMember(this, 'ClusterViewerGrant', { project, role: ROLES.clusterViewer, member: groupGrantee(platform.gkeSecurityGroup).member });
-    const pools = new Construct(this, 'NodePools');
-    // Named and tainted from the same facts the cluster stack's placement policy enforces.
-    const pool = (name: NodePoolName) =>
-      new GkeNodePool(pools, name, { cluster: this.cluster, name, ...settings.nodePools[name], dedicated: NODE_POOL_FACTS[name].dedicated, labels });
-    this.nodePools = { standard: pool('standard'), highmem: pool('highmem') };
+    this.nodePools = this.newNodePools(this, home, this.cluster, labels);
+    this.clusters = [{ spec: home, cluster: this.cluster, nodePools: this.nodePools }];
+    // Further countries: their own subnet and cluster, grouped under their key
+    // (the home cluster keeps its original addresses).
+    const byCountry = new Construct(this, 'Countries');
+    for (const spec of countries) {
+      const country = spec.country as string;
+      const scope = new Construct(byCountry, country);
+      const subnetwork = this.network.addRegion(country, spec);
+      const cluster = this.newCluster(scope, spec, subnetwork.id, apis.services, labels);
+      this.clusters.push({ spec, cluster, nodePools: this.newNodePools(scope, spec, cluster, labels) });
+    }
 
     this.dnsZone = new DnsZone(this, 'DnsZone', { project, domain: platform.dnsDomain, labels, dependsOn: apis.services });
     const externalDns = new WorkloadIdentity(this, 'ExternalDnsIdentity', {
       project,
-      accountId: 'external-dns',
+      accountId: EXTERNAL_DNS_ACCOUNT_ID,
       workloadPool: this.cluster.workloadPool,
       namespace: EXTERNAL_DNS_NAMESPACE,
       kubernetesServiceAccount: 'external-dns',
@@ -102,7 +120,7 @@ export class PlatformStack extends TerraformStack {
 
     this.backupBucket = new SecureBucket(this, 'BackupBucket', {
       project,
-      name: `${project}-velero-backups`,
+      name: backupBucketName(platform),
       location: platform.region,
       labels,
       // Created by the bootstrap stack; Velero needs its own bucket to itself.
@@ -111,7 +129,7 @@ export class PlatformStack extends TerraformStack {
     });
     const velero = new WorkloadIdentity(this, 'BackupIdentity', {
       project,
-      accountId: 'velero',
+      accountId: BACKUP_ACCOUNT_ID,
       workloadPool: this.cluster.workloadPool,
       namespace: BACKUP_NAMESPACE,
       kubernetesServiceAccount: 'velero',
@@ -132,11 +150,55 @@ export class PlatformStack extends TerraformStack {
       member: velero.grantee.member,
     });
 
+    // Admission: GKE's own images (global policy), the add-ons' pinned images
+    // and the platform's repositories; everything else is refused and logged.
+    // Break-glass (docs/SECURITY.md) is a pod annotation, audited.
+    new BinaryAuthorizationPolicy(this, 'BinaryAuthorizationPolicy', {
+      project,
+      description: 'Admits GKE system images, the platform add-ons and the service repositories; refuses the rest',
+      globalPolicyEvaluationMode: 'ENABLE',
+      admissionWhitelistPatterns: [
+        ...ADDON_IMAGES.map((image) => ({ namePattern: imageName(image) })),
+        ...[...new Set(props.imageRepositories ?? [])].sort().map((repository) => ({ namePattern: `${repository}/**` })),
+      ],
+      defaultAdmissionRule: { evaluationMode: 'ALWAYS_DENY', enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' },
+      dependsOn: apis.services,
+    });
+
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.cluster.name });
     new TerraformOutput(this, 'workload_pool', { value: this.cluster.workloadPool });
     new TerraformOutput(this, 'dns_name_servers', { value: this.dnsZone.zone.nameServers });
     new TerraformOutput(this, 'external_dns_service_account', { value: externalDns.email });
     new TerraformOutput(this, 'backup_bucket', { value: this.backupBucket.bucket.name });
     new TerraformOutput(this, 'backup_service_account', { value: velero.email });
+  }
+
+  private newCluster(scope: Construct, spec: ClusterSpec, subnetwork: string, apis: ITerraformDependable[], labels: Labels): GkeCluster {
+    const { platform } = this;
+    return new GkeCluster(scope, 'Cluster', {
+      project: platform.platformProject,
+      region: spec.region,
+      name: spec.name,
+      network: this.network.network.id,
+      subnetwork,
+      podsRangeName: PODS_RANGE,
+      servicesRangeName: SERVICES_RANGE,
+      masterCidr: spec.masterCidr,
+      authorizedNetworks: spec.authorizedNetworks,
+      releaseChannel: spec.releaseChannel,
+      autoscalingProfile: spec.autoscalingProfile,
+      maintenance: spec.maintenance,
+      securityGroup: platform.gkeSecurityGroup,
+      labels,
+      dependsOn: apis,
+    });
+  }
+
+  private newNodePools(scope: Construct, spec: ClusterSpec, cluster: GkeCluster, labels: Labels): Record<NodePoolName, GkeNodePool> {
+    const pools = new Construct(scope, 'NodePools');
+    // Named and tainted from the same facts the cluster stacks' placement policy enforces.
+    const pool = (name: NodePoolName) =>
+      new GkeNodePool(pools, name, { cluster, name, ...spec.nodePools[name], dedicated: NODE_POOL_FACTS[name].dedicated, labels, serviceAccountId: nodeServiceAccountId(spec, name) });
+    return { standard: pool('standard'), highmem: pool('highmem') };
   }
 }

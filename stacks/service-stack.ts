@@ -1,4 +1,4 @@
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
@@ -7,21 +7,29 @@ import { DataGoogleBigqueryDefaultServiceAccount } from '@cdktf/provider-google/
 import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { Platform } from '../lib/catalog/schema';
 import type { ServiceEnvironment } from '../lib/catalog/resolve';
-import { workloadPool } from '../lib/catalog/names';
+import { IMAGE_REPOSITORY_ID, nodeServiceAccountEmails, workloadPool } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
 import { groupGrantee, serviceAccountMember } from '../lib/iam-roles';
 import { configureStack } from './stack-defaults';
 import { capabilities } from '../lib/capabilities/registry';
 import type { BuildContext } from '../lib/capabilities/capability';
-import { clusterKubernetesProvider } from './cluster-access';
+import { clusterKubernetesProvider, useProvider } from './cluster-access';
+import { clusterNamed, type ClusterSpec } from '../lib/catalog/clusters';
 import { ServiceProject } from '../constructs/service-project';
 import { WorkloadIdentity } from '../constructs/workload-identity';
 import { BigQueryLogSink } from '../constructs/bigquery-log-sink';
-import { TeamNamespace } from '../constructs/team-namespace';
+import { TeamNamespace, type TeamNamespaceProps } from '../constructs/team-namespace';
 import { EncryptionKey } from '../constructs/encryption-key';
+import { ImageRepository } from '../constructs/image-repository';
 
 /** The Google service account the service's pods run as (one per project). */
 export const APPLICATION_ACCOUNT_ID = 'application';
+
+/** The log filter for the clusters a service runs in (GKE labels each entry with its cluster's name). */
+function clusterNameFilter(clusters: readonly string[]): string {
+  const terms = clusters.map((name) => `resource.labels.cluster_name="${name}"`);
+  return terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
+}
 
 export interface ServiceStackProps {
   readonly platform: Platform;
@@ -36,11 +44,15 @@ export interface ServiceStackProps {
 export class ServiceStack extends TerraformStack {
   readonly project: ServiceProject;
   readonly application: WorkloadIdentity;
+  /** The service's namespace in its first cluster (the home cluster unless it runs elsewhere only). */
   readonly namespace: TeamNamespace;
+  /** Its namespace in every cluster it runs in, in platform.yaml order. */
+  readonly namespaces: readonly TeamNamespace[];
   /** What each capability the service uses built, by capability key. */
   readonly capabilities: Readonly<Record<string, Construct>>;
   readonly logSink: BigQueryLogSink;
   readonly encryptionKey: EncryptionKey;
+  readonly images: ImageRepository;
 
   constructor(scope: Construct, props: ServiceStackProps) {
     const { platform, service } = props;
@@ -49,11 +61,24 @@ export class ServiceStack extends TerraformStack {
     const labels = standardLabels({ service: service.service, team: service.team, environment: service.environment });
     const host = platform.platformProject;
 
+    // The home cluster keeps the stack's original addresses (SharedCluster,
+    // the default kubernetes provider, Namespace); each further cluster the
+    // service runs in gets its own under Clusters/<name>, with an aliased provider.
+    const clusters = service.clusters.map((name) => clusterNamed(platform, name));
+    const findCluster = (scope: Construct, spec: ClusterSpec) => new DataGoogleContainerCluster(scope, 'SharedCluster', { project: host, name: spec.name, location: spec.region });
+    const homeCluster = clusters.find((c) => c.country === undefined);
     const shared = {
-      cluster: new DataGoogleContainerCluster(this, 'SharedCluster', { project: host, name: platform.cluster.name, location: platform.region }),
+      cluster: homeCluster && findCluster(this, homeCluster),
       network: new DataGoogleComputeNetwork(this, 'SharedNetwork', { project: host, name: platform.network.name }),
     };
-    clusterKubernetesProvider(this, shared.cluster);
+    if (shared.cluster) clusterKubernetesProvider(this, shared.cluster);
+    const inClusters = new Construct(this, 'Clusters');
+    const otherClusters = clusters
+      .filter((c) => c !== homeCluster)
+      .map((spec) => {
+        const scope = new Construct(inClusters, spec.name);
+        return { scope, provider: clusterKubernetesProvider(scope, findCluster(scope, spec), { alias: spec.name }) };
+      });
 
     const used = capabilities().flatMap((capability) => {
       const settings = (service as unknown as Record<string, unknown>)[capability.key];
@@ -95,8 +120,29 @@ export class ServiceStack extends TerraformStack {
     });
     const bigQueryAgent = new DataGoogleBigqueryDefaultServiceAccount(this, 'BigQueryAgent', { project: projectId, dependsOn: ready });
     const bigQueryKeyGrant = this.encryptionKey.grantEncrypterDecrypter({ key: 'serviceAccount:bigquery-agent', member: serviceAccountMember(bigQueryAgent.email) });
+    // Service agents some products need before a key grant (KMS refuses
+    // unknown members) are created explicitly; the resource is beta-only.
+    const beta = new GoogleBetaProvider(this, 'google-beta', { region: platform.region });
 
-    let betaProvider: GoogleBetaProvider | undefined;
+    // The service's images, encrypted with the service's key: its team
+    // pushes, every cluster's nodes pull (the Binary Authorization policy
+    // admits images from here).
+    const registryAgent = this.project.serviceAgent('artifactregistry.googleapis.com', beta);
+    const registryKeyGrant = this.encryptionKey.grantEncrypterDecrypter(
+      { key: 'serviceAccount:artifactregistry-agent', member: serviceAccountMember(this.project.serviceAgentEmail('artifactregistry.googleapis.com')) },
+      { dependsOn: [registryAgent] },
+    );
+    this.images = new ImageRepository(this, 'Images', {
+      project: projectId,
+      location: platform.region,
+      repositoryId: IMAGE_REPOSITORY_ID,
+      labels,
+      kmsKeyName: this.encryptionKey.keyId,
+      dependsOn: [...ready, registryKeyGrant],
+    });
+    this.images.grantWriter(groupGrantee(service.ownerGroup));
+    for (const email of nodeServiceAccountEmails(platform)) this.images.grantReader({ key: `serviceAccount:${email}`, member: serviceAccountMember(email) });
+
     const context: BuildContext = {
       scope: this,
       platform,
@@ -107,8 +153,7 @@ export class ServiceStack extends TerraformStack {
       network: shared.network,
       labels,
       ready,
-      // Beta-only resources (service agents): only stacks that need it configure google-beta.
-      betaProvider: () => (betaProvider ??= new GoogleBetaProvider(this, 'google-beta', { region: platform.region })),
+      betaProvider: beta,
     };
     this.capabilities = Object.fromEntries(used.map(({ capability, settings }) => [capability.key, capability.build(context, settings)]));
     this.logSink = new BigQueryLogSink(this, 'LogSink', {
@@ -126,18 +171,28 @@ export class ServiceStack extends TerraformStack {
       sinkName: `${service.namespace}-workloads`,
       filter: [
         'resource.type="k8s_container"',
-        `resource.labels.cluster_name="${platform.cluster.name}"`,
+        clusterNameFilter(service.clusters),
         `resource.labels.namespace_name="${service.namespace}"`,
       ].join(' AND '),
     });
-    this.namespace = new TeamNamespace(this, 'Namespace', {
+    const namespaceProps: TeamNamespaceProps = {
       name: service.namespace,
       ownerGroup: service.ownerGroup,
       labels,
       nodePool: service.nodePool,
       quota: service.quota,
       serviceAccount: { name: service.service, googleServiceAccountEmail: this.application.email },
-    });
+    };
+    const namespaces = [
+      ...(homeCluster ? [new TeamNamespace(this, 'Namespace', namespaceProps)] : []),
+      ...otherClusters.map(({ scope, provider }) => {
+        const namespace = new TeamNamespace(scope, 'Namespace', namespaceProps);
+        useProvider(namespace, provider);
+        return namespace;
+      }),
+    ];
+    this.namespaces = namespaces;
+    this.namespace = namespaces[0];
 
     new TerraformOutput(this, 'project_id', { value: projectId });
     new TerraformOutput(this, 'namespace', { value: service.namespace });

@@ -1,7 +1,7 @@
 // budget: a monthly cost guard on the service project, in the billing account
 // of platform.yaml, alerting the team and the platform team.
 import { z } from 'zod';
-import { expected, integer, list, mapping } from '../catalog/schema-kit';
+import { about, expected, integer, list, mapping } from '../catalog/schema-kit';
 import { ProjectBudget } from '../../constructs/project-budget';
 import type { Capability } from './capability';
 
@@ -14,10 +14,10 @@ const fraction = z
 
 const schema = mapping({
   /** Whole units of the billing account's currency per month; required once a budget is set. Set it per environment. */
-  monthlyAmount: integer(1, 10_000_000, 500).optional(),
+  monthlyAmount: integer(1, 10_000_000, 500).optional().meta(about('Required with budget: whole units of the billing account\'s currency per month; set it per environment.')),
   /** Fractions of the amount whose actual spend alerts (a forecast of 1.0 always does). @default [0.5, 0.9, 1.0] */
-  thresholds: list(fraction, 'fractions like 0.9').optional(),
-});
+  thresholds: list(fraction, 'fractions like 0.9').optional().meta(about('Fractions of the amount whose actual spend alerts (a forecast of 1.0 always does).', BUDGET_DEFAULT_THRESHOLDS)),
+}).meta(about('A monthly budget of each service project, alerting the team\'s group and the platform team. Default: none.'));
 
 export interface BudgetSettings {
   readonly monthlyAmount: number;
@@ -64,6 +64,7 @@ export const budget: Capability<'budget', z.output<typeof schema>, BudgetSetting
   ],
   newService: {
     flag: '--budget',
+    label: 'Budget: a monthly budget with alerts to the team and the platform team',
     value: { name: 'AMOUNT', choices: ['100', '500', '1000', '5000'] },
     help: 'add a monthly budget (billing account currency): 100, 500, 1000 or 5000',
     render: (choice) => [

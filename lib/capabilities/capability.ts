@@ -48,7 +48,7 @@ export interface ResolveContext {
   /** From platform.yaml: production-grade defaults apply. */
   readonly production: boolean;
   /** Reports a problem at `field` (relative to the capability's path; none: the capability itself). */
-  report(field: readonly string[], message: string): void;
+  report(field: readonly string[], message: string, item?: { readonly value: string; readonly occurrence?: number }): void;
   /** Whether `field` (relative) was set by the environment's override, for messages. */
   overridden(field: readonly string[]): boolean;
 }
@@ -66,8 +66,8 @@ export interface BuildContext {
   /** The Shared VPC network, found by name. */
   readonly network: DataGoogleComputeNetwork;
   readonly labels: Labels;
-  /** The google-beta provider of the stack, configured on first use (service agents need it). */
-  betaProvider(): GoogleBetaProvider;
+  /** The stack's one google-beta provider (service agents need it). */
+  readonly betaProvider: GoogleBetaProvider;
   /** Resources of the service project that must exist first (its APIs). */
   readonly ready: readonly ITerraformDependable[];
 }
@@ -85,6 +85,8 @@ export interface ServiceName {
 export interface NewServiceOption {
   /** `--redis`. Flags are a public interface: add, never rename. */
   readonly flag: string;
+  /** Shown in the interactive list of capabilities. */
+  readonly label: string;
   /** The value's name and allowed values; none: a switch. */
   readonly value?: { readonly name: string; readonly choices: readonly string[] };
   /** One line for --help. */

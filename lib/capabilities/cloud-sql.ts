@@ -1,6 +1,6 @@
 // databases.cloudsql: a Cloud SQL instance in the service project, private IP
 // on the Shared VPC, IAM database login for the application.
-import { list, mapping, oneOf, flag, integer, text } from '../catalog/schema-kit';
+import { about, list, mapping, oneOf, flag, integer, text } from '../catalog/schema-kit';
 import {
   CLOUD_SQL_DEFAULTS,
   CLOUD_SQL_ENGINES,
@@ -8,6 +8,7 @@ import {
   MYSQL_VERSIONS,
   POSTGRES_VERSIONS,
   SQL_TIER,
+  SQL_TIER_FORMS,
   sqlTierMismatch,
   type CloudSqlEngine,
 } from '../domain/cloud-sql';
@@ -20,18 +21,22 @@ const SQL_DATABASE = /^[a-z][a-z0-9_]{0,62}$/;
 
 const schema = mapping({
   /** Required once a service has Cloud SQL in any environment. */
-  engine: oneOf(CLOUD_SQL_ENGINES).optional(),
+  engine: oneOf(CLOUD_SQL_ENGINES).optional().meta(about('Required with cloudsql: postgres or mysql.')),
   /** @default POSTGRES_16 (postgres) / MYSQL_8_0 (mysql) */
-  version: oneOf([...POSTGRES_VERSIONS, ...MYSQL_VERSIONS]).optional(),
+  version: oneOf([...POSTGRES_VERSIONS, ...MYSQL_VERSIONS]).optional().meta(
+    about(`Database version; must match the engine. Default: ${CLOUD_SQL_DEFAULTS.version.postgres} (postgres) / ${CLOUD_SQL_DEFAULTS.version.mysql} (mysql).`),
+  ),
   /** @default db-custom-1-3840 */
-  tier: text(SQL_TIER, 'a string', 'db-custom-2-7680', sqlTierMismatch).optional(),
+  tier: text(SQL_TIER, 'a string', 'db-custom-2-7680', sqlTierMismatch).optional().meta(
+    about(`Machine tier (Enterprise edition): ${SQL_TIER_FORMS}. Shared-core tiers cannot be highly available.`, CLOUD_SQL_DEFAULTS.tier),
+  ),
   /** @default 20 */
-  diskSizeGb: integer(10, 65536, 20).optional(),
+  diskSizeGb: integer(10, 65536, 20).optional().meta(about('SSD size in GB (grows automatically).', CLOUD_SQL_DEFAULTS.diskSizeGb)),
   /** @default true in production environments, false elsewhere */
-  highAvailability: flag().optional(),
+  highAvailability: flag().optional().meta(about('A standby in a second zone. Default: true in production environments, false elsewhere.')),
   /** @default none */
-  databases: list(text(SQL_DATABASE, 'a database name', 'orders'), 'database names').optional(),
-});
+  databases: list(text(SQL_DATABASE, 'a database name', 'orders'), 'database names').optional().meta(about('Databases to create in the instance.', [])),
+}).meta(about('A Cloud SQL instance in the service project (private IP only, backups, deletion protection). Default: none.'));
 
 export interface CloudSqlSettings {
   readonly engine: CloudSqlEngine;
@@ -88,6 +93,7 @@ export const cloudSql: Capability<'cloudsql', z.output<typeof schema>, CloudSqlS
   describe: (sql) => [`Cloud SQL instance: ${sql.engine} ${sql.version}, ${sql.tier}, ${sql.diskSizeGb} GB, ${sql.highAvailability ? 'highly available' : 'single zone'}, private IP only`],
   newService: {
     flag: '--cloudsql',
+    label: 'Cloud SQL: managed PostgreSQL or MySQL, private IP only',
     value: { name: 'ENGINE', choices: CLOUD_SQL_ENGINES },
     help: 'add a Cloud SQL instance: postgres or mysql',
     render: (choice) => {

@@ -2,7 +2,7 @@
 // project. Another service may subscribe to a topic only if the topic's owner
 // lists it in `subscribers` (checked across the catalog).
 import type { z } from 'zod';
-import { dictionary, integer, list, mapping, NAME_PATTERN, text } from '../catalog/schema-kit';
+import { about, dictionary, integer, list, mapping, NAME_PATTERN, text } from '../catalog/schema-kit';
 import { serviceProjectId } from '../catalog/names';
 import { deliveryProblems, FOREIGN_TOPIC, PUBSUB_DEFAULTS, PUBSUB_NAME } from '../domain/pubsub';
 import { APPLIER_ACCOUNT_ID, serviceAccountMember } from '../iam-roles';
@@ -17,34 +17,38 @@ const schema = mapping({
     pubsubName('payment-events'),
     mapping({
       /** Days messages stay on the topic (replay). @default 7 */
-      retentionDays: integer(1, 31, 7).optional(),
+      retentionDays: integer(1, 31, 7).optional().meta(about('Days messages stay on the topic (for replay).', PUBSUB_DEFAULTS.retentionDays)),
       /** Other services allowed to subscribe (from their own projects). @default none */
-      subscribers: list(text(NAME_PATTERN, 'a service name', 'search'), 'service names').optional(),
+      subscribers: list(text(NAME_PATTERN, 'a service name', 'search'), 'service names').optional().meta(about('Other services allowed to subscribe, from their own projects.', [])),
     }),
     'topic names to settings',
-  ).optional(),
+  ).optional().meta(about('Topics this service publishes to, by name; its application account may publish to each. Default: none.')),
   /** Subscriptions this service pulls from (or receives pushes on); its application account may consume each. @default none */
   subscriptions: dictionary(
     pubsubName('payment-events-search'),
     mapping({
       /** A topic of this service, or `<service>/<topic>` of a service that lists this one as a subscriber. */
-      topic: text(/^([a-z][a-z0-9-]*[a-z0-9]\/)?[a-z][a-z0-9-]{2,62}$/, 'a topic', 'payment/payment-events'),
+      topic: text(/^([a-z][a-z0-9-]*[a-z0-9]\/)?[a-z][a-z0-9-]{2,62}$/, 'a topic', 'payment/payment-events').meta(
+        about('Required. A topic of this service, or <service>/<topic> of a service that lists this one as a subscriber.'),
+      ),
       /** HTTPS endpoint for push delivery (OIDC token of the application account). @default pull */
-      pushEndpoint: text(/^https:\/\/[^\s/]+(\/\S*)?$/, 'an https URL', 'https://search.platform.example.com/events').optional(),
+      pushEndpoint: text(/^https:\/\/[^\s/]+(\/\S*)?$/, 'an https URL', 'https://search.platform.example.com/events').optional().meta(
+        about('HTTPS endpoint for push delivery (OIDC token of the application account). Default: pull.'),
+      ),
       /** @default 30 */
-      ackDeadlineSeconds: integer(10, 600, 30).optional(),
+      ackDeadlineSeconds: integer(10, 600, 30).optional().meta(about('Seconds to acknowledge a message before redelivery.', PUBSUB_DEFAULTS.ackDeadlineSeconds)),
       /** Days unacknowledged messages are kept. @default 7 */
-      retentionDays: integer(1, 7, 7).optional(),
+      retentionDays: integer(1, 7, 7).optional().meta(about('Days unacknowledged messages are kept.', PUBSUB_DEFAULTS.retentionDays)),
       /** Failed deliveries before a message goes to `<name>-dead-letter`. @default 10 */
-      maxDeliveryAttempts: integer(5, 100, 10).optional(),
+      maxDeliveryAttempts: integer(5, 100, 10).optional().meta(about('Failed deliveries before a message goes to <name>-dead-letter.', PUBSUB_DEFAULTS.maxDeliveryAttempts)),
       /** @default 10 */
-      minBackoffSeconds: integer(0, 600, 10).optional(),
+      minBackoffSeconds: integer(0, 600, 10).optional().meta(about('Shortest wait before a redelivery.', PUBSUB_DEFAULTS.minBackoffSeconds)),
       /** @default 600 */
-      maxBackoffSeconds: integer(0, 600, 600).optional(),
+      maxBackoffSeconds: integer(0, 600, 600).optional().meta(about('Longest wait before a redelivery.', PUBSUB_DEFAULTS.maxBackoffSeconds)),
     }),
     'subscription names to settings',
-  ).optional(),
-});
+  ).optional().meta(about('Subscriptions this service pulls from (or receives pushes on), by name, each with a dead-letter topic. Default: none.')),
+}).meta(about('Pub/Sub topics and subscriptions of the service (CMEK, least-privilege grants). Default: none.'));
 
 export interface TopicSettings {
   readonly retentionDays: number;
@@ -119,7 +123,7 @@ export const pubsub: Capability<'pubsub', z.output<typeof schema>, PubSubSetting
       region: platform.region,
       labels: context.labels,
       encryptionKey: context.encryptionKey,
-      betaProvider: context.betaProvider(),
+      betaProvider: context.betaProvider,
       topics: settings.topics,
       subscriptions: Object.fromEntries(Object.entries(settings.subscriptions).map(([name, s]) => [name, { ...s, topic: s.topicRef }])),
       pushIdentity: {
@@ -138,6 +142,7 @@ export const pubsub: Capability<'pubsub', z.output<typeof schema>, PubSubSetting
   ],
   newService: {
     flag: '--pubsub',
+    label: 'Pub/Sub: a topic the application publishes to',
     help: 'add a Pub/Sub topic <name>-events the application publishes to',
     render: () => [
       '# Pub/Sub: topics this service publishes to (other services may subscribe only',

@@ -1,19 +1,19 @@
 // databases.redis: a Memorystore for Redis instance in the service project,
 // reached through private service access on the Shared VPC.
 import type { z } from 'zod';
-import { integer, mapping, oneOf } from '../catalog/schema-kit';
+import { about, integer, mapping, oneOf } from '../catalog/schema-kit';
 import { REDIS_DEFAULTS, REDIS_TIERS, REDIS_VERSIONS, redisMemoryProblem, type RedisTier } from '../domain/redis';
 import { RedisInstance } from '../../constructs/redis-instance';
 import type { Capability } from './capability';
 
 const schema = mapping({
   /** @default 1 */
-  memorySizeGb: integer(1, 300, 5).optional(),
+  memorySizeGb: integer(1, 300, 5).optional().meta(about('Memory of the instance in GB (1 to 300).', REDIS_DEFAULTS.memorySizeGb)),
   /** @default STANDARD_HA in production environments, BASIC elsewhere */
-  tier: oneOf(REDIS_TIERS).optional(),
+  tier: oneOf(REDIS_TIERS).optional().meta(about('BASIC (one node) or STANDARD_HA (a replica in another zone, automatic failover). Default: STANDARD_HA in production environments, BASIC elsewhere.')),
   /** @default REDIS_7_2 */
-  version: oneOf(REDIS_VERSIONS).optional(),
-});
+  version: oneOf(REDIS_VERSIONS).optional().meta(about('Redis version.', REDIS_DEFAULTS.version)),
+}).meta(about('A Memorystore for Redis instance in the service project (private IP, AUTH, TLS, CMEK). Default: none.'));
 
 export interface RedisSettings {
   readonly memorySizeGb: number;
@@ -48,7 +48,7 @@ export const redis: Capability<'redis', z.output<typeof schema>, RedisSettings> 
       ...settings,
       labels: context.labels,
       encryptionKey: context.encryptionKey,
-      betaProvider: context.betaProvider(),
+      betaProvider: context.betaProvider,
     });
     instance.grantConnect(context.application.grantee);
     return instance;
@@ -56,6 +56,7 @@ export const redis: Capability<'redis', z.output<typeof schema>, RedisSettings> 
   describe: (settings) => [`Memorystore for Redis: ${settings.tier}, ${settings.memorySizeGb} GB, ${settings.version}, private service access, AUTH and TLS`],
   newService: {
     flag: '--redis',
+    label: 'Memorystore for Redis: private IP, AUTH and TLS',
     help: 'add a Memorystore for Redis instance',
     render: () => [
       '  # Memorystore for Redis, private IP with AUTH and TLS; STANDARD_HA (a replica',

@@ -1,6 +1,6 @@
 // databases.spanner: a Spanner instance in the service project, its databases
 // encrypted with the service's key (CMEK).
-import { integer, list, mapping, show, text } from '../catalog/schema-kit';
+import { about, integer, list, mapping, show, text } from '../catalog/schema-kit';
 import { processingUnitsProblem, SPANNER_CONFIG, SPANNER_DEFAULTS, spannerConfigRegion } from '../domain/spanner';
 import { SpannerInstance } from '../../constructs/spanner-instance';
 import { EncryptionKey } from '../../constructs/encryption-key';
@@ -12,7 +12,9 @@ const SPANNER_DATABASE = /^[a-z][a-z0-9_-]{0,28}[a-z0-9]$/;
 
 const schema = mapping({
   /** @default 100 */
-  processingUnits: integer(100, 100000, 100).optional(),
+  processingUnits: integer(100, 100000, 100).optional().meta(
+    about('Compute capacity: a multiple of 100 below 1000, else a multiple of 1000 (1000 = one node).', SPANNER_DEFAULTS.processingUnits),
+  ),
   /** @default regional-<platform region> */
   config: text(
     SPANNER_CONFIG,
@@ -20,10 +22,10 @@ const schema = mapping({
     'regional-asia-northeast1',
     (config) =>
       `expected a regional instance config like regional-asia-northeast1, got ${show(config)}; multi-region configs are not supported yet because each replica region needs its own encryption key`,
-  ).optional(),
+  ).optional().meta(about('Regional instance config (regional-<region>). Default: regional-<platform.yaml region>.')),
   /** @default none */
-  databases: list(text(SPANNER_DATABASE, 'a database name', 'features'), 'database names').optional(),
-});
+  databases: list(text(SPANNER_DATABASE, 'a database name', 'features'), 'database names').optional().meta(about('Databases to create in the instance.', [])),
+}).meta(about('A Spanner instance in the service project (deletion protection, CMEK). Default: none.'));
 
 export interface SpannerSettings {
   readonly processingUnits: number;
@@ -65,7 +67,7 @@ export const spanner: Capability<'spanner', z.output<typeof schema>, SpannerSett
       ...settings,
       labels: context.labels,
       encryptionKey,
-      betaProvider: context.betaProvider(),
+      betaProvider: context.betaProvider,
     });
     instance.grantDatabaseUser(context.application.grantee);
     return instance;
@@ -73,6 +75,7 @@ export const spanner: Capability<'spanner', z.output<typeof schema>, SpannerSett
   describe: (settings) => [`Spanner instance: ${settings.processingUnits} processing units, ${settings.config}`],
   newService: {
     flag: '--spanner',
+    label: 'Spanner: managed, horizontally scaling relational database',
     help: 'add a Spanner instance',
     render: (_choice, platform) => [
       '  # Spanner in the service project; 1000 processing units = 1 node.',

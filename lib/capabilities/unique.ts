@@ -4,7 +4,7 @@ import type { ResolveContext } from './capability';
 export function checkUnique(names: readonly string[], field: readonly string[], context: ResolveContext, what = 'database'): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name)) context.report(field, `"${name}" is listed twice; list each ${what} once`);
+    if (seen.has(name)) context.report(field, `"${name}" is listed twice; list each ${what} once`, { value: name, occurrence: 2 });
     seen.add(name);
   }
 }

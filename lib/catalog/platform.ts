@@ -5,6 +5,7 @@
 // internet.
 import type { Platform } from './schema';
 import type { FieldProblem } from './resolve';
+import { maintenanceProblems, platformClusters, upgradeProblems, type ClusterSpec } from './clusters';
 
 /** An IPv4 range as numbers: `start` is the address as an unsigned 32-bit value. */
 interface Range {
@@ -47,12 +48,17 @@ function overlaps(a: Range, b: Range): boolean {
 export function platformProblems(platform: Platform): FieldProblem[] {
   const problems: FieldProblem[] = [];
   // The ranges that share the VPC, in the order the messages name them.
+  const clusters = platformClusters(platform);
   const vpcRanges: [string, string][] = [
     ['network.subnetCidr', platform.network.subnetCidr],
     ['network.podsCidr', platform.network.podsCidr],
     ['network.servicesCidr', platform.network.servicesCidr],
     ['cluster.masterCidr', platform.cluster.masterCidr],
     ['network.privateServiceAccessCidr', platform.network.privateServiceAccessCidr],
+    // Every further country's subnet shares the one global VPC.
+    ...clusters
+      .filter((c) => c.country !== undefined)
+      .flatMap((c): [string, string][] => (['subnetCidr', 'podsCidr', 'servicesCidr', 'masterCidr'] as const).map((field) => [`${c.path}.${field}`, c[field]])),
   ];
   const valid: { path: string; cidr: string; range: Range }[] = [];
   for (const [path, cidr] of vpcRanges) {
@@ -68,8 +74,26 @@ export function platformProblems(platform: Platform): FieldProblem[] {
     }
     valid.push({ path, cidr, range });
   }
-  for (const [name, cidr] of Object.entries(platform.cluster.authorizedNetworks)) {
-    const path = `cluster.authorizedNetworks.${name}`;
+  for (const cluster of clusters) problems.push(...clusterProblems(cluster, clusters));
+  return problems;
+}
+
+/** Problems of one cluster's own settings, and of it against the others (names and regions are unique). */
+function clusterProblems(cluster: ClusterSpec, clusters: readonly ClusterSpec[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const first = (predicate: (c: ClusterSpec) => boolean) => clusters.find(predicate);
+  const sameName = first((c) => c.name === cluster.name);
+  if (sameName !== cluster && sameName) problems.push({ path: `${cluster.path}.name`, message: `"${cluster.name}" is already the name of ${sameName.path}; each cluster needs its own name` });
+  const sameRegion = first((c) => c.region === cluster.region);
+  if (sameRegion !== cluster && sameRegion) {
+    problems.push({ path: `${cluster.path}.region`, message: `${cluster.region} already has ${sameRegion.path}; one cluster per country, each in its own region (its subnet is named after the region)` });
+  }
+  for (const { field, message } of maintenanceProblems(cluster.maintenance)) problems.push({ path: `${cluster.path}.maintenance.${field}`, message });
+  for (const [pool, settings] of Object.entries(cluster.nodePools)) {
+    for (const { field, message } of upgradeProblems(settings.upgrade)) problems.push({ path: `${cluster.path}.nodePools.${pool}.upgrade.${field}`, message });
+  }
+  for (const [name, cidr] of Object.entries(cluster.authorizedNetworks)) {
+    const path = `${cluster.path}.authorizedNetworks.${name}`;
     const range = parseCidr(cidr);
     if (typeof range === 'string') {
       problems.push({ path, message: range });

@@ -1,8 +1,9 @@
 // Turns one parsed service file into its per-environment settings: defaults
 // applied, `environments.<env>` overrides merged, cross-field rules checked.
-import type { Platform, ServiceFile, ServiceSettings } from './schema';
+import { SERVICE_DEFAULTS, type Platform, type ServiceFile, type ServiceSettings } from './schema';
 import { serviceNamespace, serviceProjectId, serviceStackName } from './names';
-import { DEFAULT_NODE_POOL, type NodePoolName } from '../domain/node-pools';
+import { platformClusters } from './clusters';
+import type { NodePoolName } from '../domain/node-pools';
 import { BASIC_ROLES, IAM_CONTROL_ROLES } from '../iam-roles';
 import { capabilities, type CapabilitySettings } from '../capabilities/registry';
 
@@ -31,6 +32,8 @@ export interface ServiceEnvironment extends CapabilitySettings {
   readonly projectId: string;
   readonly namespace: string;
   readonly stackName: string;
+  /** Names of the clusters it runs in, in platform.yaml order (the home cluster first). */
+  readonly clusters: readonly string[];
   readonly nodePool: NodePoolName;
   readonly apis: readonly string[];
   readonly teamRoles: readonly string[];
@@ -42,13 +45,14 @@ export interface ServiceEnvironment extends CapabilitySettings {
 export interface FieldProblem {
   readonly path: string;
   readonly message: string;
+  /** The list item the problem is about, for its location (`roles/editor` in teamRoles). */
+  readonly value?: string;
+  /** Which copy of `value` (a repeated item points at its second copy). @default 1 */
+  readonly occurrence?: number;
 }
 
-export const DEFAULTS = {
-  nodePool: DEFAULT_NODE_POOL,
-  quota: { cpu: '8', memory: '16Gi', pods: 50 },
-  logRetentionDays: 30,
-};
+/** Defaults of the optional service fields (defined beside the schema, which shows them to editors). */
+export const DEFAULTS = SERVICE_DEFAULTS;
 
 type Plain = Record<string, unknown>;
 
@@ -107,6 +111,7 @@ export function resolveService(
       projectId: serviceProjectId(platform, name, environment),
       namespace: serviceNamespace(platform, name, environment),
       stackName: serviceStackName(name, environment),
+      clusters: resolveClusters(settings, platform, at, problems),
       nodePool: settings.nodePool ?? DEFAULTS.nodePool,
       apis: [...new Set(settings.apis ?? [])].sort(),
       teamRoles: [...new Set(settings.teamRoles ?? [])].sort(),
@@ -118,11 +123,13 @@ export function resolveService(
       if (BASIC_ROLES.includes(role)) {
         problems.push({
           path: at('teamRoles'),
+          value: role,
           message: `${role} is a basic role and is not granted to teams; list predefined roles instead (e.g. roles/pubsub.editor, roles/cloudsql.client)`,
         });
       } else if (IAM_CONTROL_ROLES.includes(role)) {
         problems.push({
           path: at('teamRoles'),
+          value: role,
           message: `${role} lets the team change IAM or act as another service account, so it is not granted to teams; IAM changes go through the catalog: list the predefined roles the team needs in teamRoles and open a pull request`,
         });
       }
@@ -147,7 +154,7 @@ function resolveCapabilities(
     if (input === undefined) continue;
     resolved[capability.key] = capability.resolve(input, {
       ...where,
-      report: (field, message) => problems.push({ path: at(...capability.path, ...field), message }),
+      report: (field, message, item) => problems.push({ path: at(...capability.path, ...field), message, ...item }),
       overridden: (field) => isSet(override, [...capability.path, ...field]),
     });
   }
@@ -161,6 +168,16 @@ function valueAt(settings: unknown, path: readonly string[]): unknown {
     node = node[key];
   }
   return node;
+}
+
+function resolveClusters(settings: ServiceSettings, platform: Platform, at: At, problems: FieldProblem[]): string[] {
+  const known = platformClusters(platform).map((c) => c.name);
+  if (!settings.clusters) return known;
+  if (settings.clusters.length === 0) problems.push({ path: at('clusters'), message: `lists no cluster; list at least one of ${known.join(', ')}, or remove clusters to run in every cluster` });
+  for (const name of settings.clusters) {
+    if (!known.includes(name)) problems.push({ path: at('clusters'), message: `"${name}" is not a cluster of platform.yaml; use ${known.join(', ')}` });
+  }
+  return known.filter((name) => settings.clusters?.includes(name));
 }
 
 function dedupe(problems: FieldProblem[]): FieldProblem[] {

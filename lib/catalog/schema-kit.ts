@@ -83,5 +83,13 @@ export function list<T extends z.ZodType>(item: T, what: string) {
 }
 
 export function dictionary<T extends z.ZodType>(key: z.ZodType<string>, value: T, what: string) {
-  return z.record(key, value, { error: (iss) => expected(`a mapping of ${what}`, iss.input) });
+  return z.record(key, value, {
+    // A bad key says what keys look like (the key schema's own message).
+    error: (iss) => (iss.code === 'invalid_key' && iss.issues[0]?.message) || expected(`a mapping of ${what}`, iss.input),
+  });
+}
+
+/** What a field means, for editors (hover and completion) through the JSON Schemas. */
+export function about(description: string, defaultValue?: unknown): { description: string; default?: unknown } {
+  return defaultValue === undefined ? { description } : { description, default: defaultValue };
 }

@@ -19,7 +19,7 @@ export const CLOUD_SQL_DEFAULTS = {
 // and db-perf-optimized-N-* tiers need Enterprise Plus.
 export const SQL_TIER = /^db-(custom-\d+-\d+|f1-micro|g1-small|n1-(standard|highmem)-\d+)$/;
 export const SHARED_CORE_SQL_TIERS = ['db-f1-micro', 'db-g1-small'];
-const SQL_TIER_FORMS = 'db-custom-<vCPUs>-<MB>, db-f1-micro, db-g1-small, db-n1-standard-<n>, db-n1-highmem-<n>';
+export const SQL_TIER_FORMS = 'db-custom-<vCPUs>-<MB>, db-f1-micro, db-g1-small, db-n1-standard-<n>, db-n1-highmem-<n>';
 
 /** Why `tier` (a string that fails SQL_TIER) is refused, with the allowed forms. */
 export function sqlTierMismatch(tier: string): string {

@@ -1,42 +1,10 @@
-// Command-line arguments of `npm run new-service`. The flags are a public
-// interface (docs and CI call them): add flags, never rename them. Each
-// capability's flag comes from its module (lib/capabilities/).
-import { capabilities } from '../capabilities/registry';
-import type { NewServiceOption } from '../capabilities/capability';
-
-/** The capabilities new-service offers, with their options. */
-const OFFERED = capabilities().flatMap((capability) => (capability.newService ? [{ key: capability.key, option: capability.newService }] : []));
-
-function usageOf(option: NewServiceOption): string {
-  return option.value ? `[${option.flag} ${option.value.choices.join('|')}]` : `[${option.flag}]`;
-}
-
-function helpOf(option: NewServiceOption): string {
-  return `  ${`${option.flag}${option.value ? ` ${option.value.name}` : ''}`.padEnd(21)}${option.help}`;
-}
-
-export const USAGE = `Usage:
-  npm run new-service -- <name> --team <team> --owner-group <group-email>
-      ${OFFERED.map(({ option }) => usageOf(option)).join(' ')} [--node-pool standard|highmem]
-      [--environments development,production] [--dry-run] [--root <dir>]
-
-Adds services/<name>.yaml to the catalog and the team's line to
-.github/CODEOWNERS. Open a pull request with both; CI posts the Terraform plan
-on it, and merging applies it (one GCP project per environment).
-
-  <name>               service name: lowercase letters, digits, hyphens
-  --team               owning team, same rules as the name
-  --owner-group        Google group of the team (RBAC, IAM, code review)
-${OFFERED.map(({ option }) => helpOf(option)).join('\n')}
-  --node-pool POOL     node pool of the workloads (default: standard)
-  --environments LIST  comma-separated (default: every environment of platform.yaml)
-  --dry-run            print what would be written and created; write nothing
-  --root DIR           catalog root (default: the current directory)
-  --help               print this help
-
-Example:
-  npm run new-service -- checkout --team commerce --owner-group commerce@example.com --cloudsql postgres
-`;
+// Command-line arguments of `npm run new-service`, parsed by node's
+// util.parseArgs. The flags are a public interface (docs and CI call them):
+// add flags, never rename them. Every problem is collected, never thrown.
+import { parseArgs as parseArgv } from 'node:util';
+import { editDistance } from '../catalog/schema';
+import { NODE_POOLS } from '../catalog/schema';
+import { CAPABILITIES } from './capabilities';
 
 export const EXAMPLE_COMMAND = 'npm run new-service -- checkout --team commerce --owner-group commerce@example.com';
 
@@ -53,69 +21,121 @@ export interface NewServiceArgs {
   help: boolean;
 }
 
-type ValueFlag = 'team' | 'ownerGroup' | 'nodePool' | 'environments' | 'root';
-type SwitchFlag = 'dryRun' | 'help';
+type ValueKey = 'team' | 'ownerGroup' | 'nodePool' | 'environments' | 'root';
+type SwitchKey = 'dryRun' | 'help';
 
-const VALUE_FLAGS: Record<string, ValueFlag> = {
-  '--team': 'team',
-  '--owner-group': 'ownerGroup',
-  '--node-pool': 'nodePool',
-  '--environments': 'environments',
-  '--root': 'root',
+interface ValueOption {
+  readonly type: 'string';
+  readonly key: ValueKey;
+  /** Set: the flag asks for this capability (args.capabilities[capability]). */
+  readonly capability?: string;
+  readonly example: string;
+  readonly usage: string;
+  readonly help: string;
+}
+interface SwitchOption {
+  readonly type: 'boolean';
+  readonly key: SwitchKey;
+  readonly capability?: string;
+  readonly short?: string;
+  readonly help: string;
+}
+
+/** Every flag, by its name without `--`, in --help order. */
+const OPTIONS: Record<string, ValueOption | SwitchOption> = {
+  team: { type: 'string', key: 'team', example: 'commerce', usage: '--team', help: 'owning team, same rules as the name' },
+  'owner-group': { type: 'string', key: 'ownerGroup', example: 'commerce@example.com', usage: '--owner-group', help: 'Google group of the team (RBAC, IAM)' },
+  ...Object.fromEntries(
+    CAPABILITIES.map((c) => [
+      c.flag,
+      c.variants
+        ? { type: 'string', key: c.key as ValueKey, capability: c.key, example: c.variants.values[0], usage: `--${c.flag} ${c.variants.name}`, help: c.help }
+        : { type: 'boolean', key: c.key as SwitchKey, capability: c.key, help: c.help },
+    ]),
+  ),
+  'node-pool': { type: 'string', key: 'nodePool', example: 'standard', usage: '--node-pool POOL', help: 'node pool of the workloads (default: standard)' },
+  environments: { type: 'string', key: 'environments', example: 'development,production', usage: '--environments LIST', help: 'comma-separated (default: every environment of platform.yaml)' },
+  'dry-run': { type: 'boolean', key: 'dryRun', help: 'print what would be written and created; write nothing' },
+  root: { type: 'string', key: 'root', example: '.', usage: '--root DIR', help: 'catalog root (default: the current directory)' },
+  help: { type: 'boolean', key: 'help', short: 'h', help: 'print this help' },
 };
-const SWITCH_FLAGS: Record<string, SwitchFlag> = { '--dry-run': 'dryRun', '--help': 'help', '-h': 'help' };
-const CAPABILITY_FLAGS: Record<string, { key: string; option: NewServiceOption }> = Object.fromEntries(OFFERED.map((offered) => [offered.option.flag, offered]));
+
+const FLAGS = Object.keys(OPTIONS).map((name) => `--${name}`);
+
+const capabilityUsage = CAPABILITIES.map((c) => (c.variants ? `[--${c.flag} ${c.variants.values.join('|')}]` : `[--${c.flag}]`)).join(' ');
+
+export const USAGE = `Usage:
+  npm run new-service -- <name> --team <team> --owner-group <group-email>
+      ${capabilityUsage} [--node-pool ${NODE_POOLS.join('|')}]
+      [--environments development,production] [--dry-run] [--root <dir>]
+
+Adds services/<name>.yaml to the catalog and the team's line to
+.github/CODEOWNERS. Open a pull request with both; CI posts the Terraform plan
+on it, and merging applies it (one GCP project per environment). In a
+terminal, values not given are asked for, with the choices listed.
+
+  <name>               service name: lowercase letters, digits, hyphens
+${Object.entries(OPTIONS)
+  .map(([name, option]) => `  ${(option.type === 'string' ? option.usage : `--${name}`).padEnd(20)} ${option.help}`)
+  .join('\n')}
+
+Example:
+  npm run new-service -- checkout --team commerce --owner-group commerce@example.com --cloudsql postgres
+`;
 
 /** The flag that sets `key` (an argument or a capability key), for messages (`ownerGroup` -> `--owner-group`). */
-export function flagOf(key: ValueFlag | 'name' | (string & {})): string {
+export function flagOf(key: ValueKey | 'name' | (string & {})): string {
   if (key === 'name') return '<name>';
-  const capability = OFFERED.find((offered) => offered.key === key);
-  if (capability) return capability.option.flag;
-  return Object.entries(VALUE_FLAGS).find(([, k]) => k === key)![0];
+  return `--${Object.entries(OPTIONS).find(([, option]) => option.key === key)![0]}`;
 }
 
 /** Parses `argv` (without node and script); problems are collected, never thrown. */
 export function parseArgs(argv: readonly string[]): { args: NewServiceArgs; problems: string[] } {
   const args: NewServiceArgs = { capabilities: {}, dryRun: false, help: false };
   const problems: string[] = [];
+  // parseArgs takes the next argument as a value even when it is a flag
+  // (`--team --owner-group x`): such a flag gets an empty value instead.
+  const terminator = argv.indexOf('--');
+  const prepared = argv.map((arg, i) => {
+    const option = OPTIONS[arg.slice(2)];
+    const next = argv[i + 1];
+    const before = terminator === -1 || i < terminator;
+    return before && arg.startsWith('--') && option?.type === 'string' && (next === undefined || next.startsWith('--')) ? `${arg}=` : arg;
+  });
+  const { tokens } = parseArgv({
+    args: prepared,
+    options: Object.fromEntries(Object.entries(OPTIONS).map(([name, o]) => [name, o.type === 'boolean' && o.short ? { type: o.type, short: o.short } : { type: o.type }])),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const seen = new Set<string>();
   const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i];
-    if (!token.startsWith('-') || token === '-') {
-      positionals.push(token);
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const option = OPTIONS[token.name];
+    const raw = token.rawName;
+    if (!option) {
+      problems.push(`${raw} is not an option; ${suggestFlag(raw)}`);
       continue;
     }
-    const eq = token.indexOf('=');
-    const flag = eq === -1 ? token : token.slice(0, eq);
-    const inline = eq === -1 ? undefined : token.slice(eq + 1);
-    if (seen.has(flag)) {
-      problems.push(`${flag} is given twice; give it once (e.g. ${EXAMPLE_COMMAND})`);
-      if ((VALUE_FLAGS[flag] || CAPABILITY_FLAGS[flag]?.option.value) && inline === undefined) i++;
+    if (seen.has(option.key)) {
+      problems.push(`${raw} is given twice; give it once (e.g. ${EXAMPLE_COMMAND})`);
       continue;
     }
-    seen.add(flag);
-    const capability = CAPABILITY_FLAGS[flag];
-    if (SWITCH_FLAGS[flag] || (capability && !capability.option.value)) {
-      if (inline !== undefined) problems.push(`${flag} takes no value; write ${flag} alone, not ${token}`);
-      else if (capability) args.capabilities[capability.key] = true;
-      else args[SWITCH_FLAGS[flag]] = true;
-      continue;
+    seen.add(option.key);
+    if (option.type === 'boolean') {
+      if (token.value !== undefined) problems.push(`${raw} takes no value; write ${raw} alone, not ${raw}=${token.value}`);
+      else if (option.capability) args.capabilities[option.capability] = true;
+      else args[option.key] = true;
+    } else if (token.value === undefined || token.value === '') {
+      problems.push(`${raw} needs a value (e.g. ${raw} ${option.example})`);
+    } else if (option.capability) {
+      args.capabilities[option.capability] = token.value;
+    } else {
+      args[option.key] = token.value;
     }
-    const key = VALUE_FLAGS[flag] ?? capability?.key;
-    if (!key) {
-      problems.push(`${flag} is not an option; ${suggestFlag(flag)}`);
-      continue;
-    }
-    const value = inline ?? argv[i + 1];
-    if (inline === undefined) i++;
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
-      if (inline === undefined && value !== undefined) i--; // the next flag is not this one's value
-      problems.push(`${flag} needs a value (e.g. ${flag} ${capability ? capability.option.value!.choices[0] : exampleValue(key as ValueFlag)})`);
-      continue;
-    }
-    if (capability) args.capabilities[capability.key] = value;
-    else args[key as ValueFlag] = value;
   }
   if (positionals.length > 1) {
     problems.push(
@@ -132,24 +152,21 @@ export function parseArgs(argv: readonly string[]): { args: NewServiceArgs; prob
  * Such flags are errors, so nothing is written by surprise.
  */
 export function flagsTakenByNpm(env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): string[] {
-  const ours = allFlags();
-  return ours.filter((flag) => {
+  return FLAGS.filter((flag) => {
     const variable = `npm_config_${flag.slice(2).replace(/-/g, '_')}`;
     return env[variable] !== undefined && !argv.some((a) => a === flag || a.startsWith(`${flag}=`));
   });
 }
 
-function exampleValue(key: ValueFlag): string {
-  return { team: 'commerce', ownerGroup: 'commerce@example.com', nodePool: 'standard', environments: 'development,production', root: '.' }[key];
-}
-
-function allFlags(): string[] {
-  return [...Object.keys(VALUE_FLAGS), ...Object.keys(CAPABILITY_FLAGS), ...Object.keys(SWITCH_FLAGS)].filter((f) => f.startsWith('--'));
-}
-
-function suggestFlag(flag: string): string {
-  const all = allFlags();
-  const bare = flag.replace(/^-+/, '').toLowerCase().replace(/_/g, '-');
-  const near = all.find((f) => f.slice(2) === bare || f.slice(2).startsWith(bare) || bare.startsWith(f.slice(2)));
-  return near ? `did you mean ${near}? (see --help)` : `the options are ${all.join(', ')} (see --help)`;
+/** "did you mean --cloudsql?" for --cloud-sql, --cloudSQL, --owner, --dryrun; else the list of options. */
+export function suggestFlag(flag: string): string {
+  const squash = (text: string) => text.replace(/^-+/, '').toLowerCase().replace(/[-_]/g, '');
+  const wanted = squash(flag);
+  const scored = FLAGS.map((candidate) => {
+    const name = squash(candidate);
+    const distance = name === wanted ? 0 : name.startsWith(wanted) || wanted.startsWith(name) ? 1 : editDistance(wanted, name);
+    return { candidate, distance };
+  }).sort((a, b) => a.distance - b.distance);
+  const best = scored[0];
+  return wanted.length > 1 && best.distance <= 2 ? `did you mean ${best.candidate}? (see --help)` : `the options are ${FLAGS.join(', ')} (see --help)`;
 }

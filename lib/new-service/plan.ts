@@ -51,7 +51,7 @@ export function planNewService(request: NewServiceRequest, context: CatalogConte
     return { problems: [`${CODEOWNERS_FILE}: cannot be read (${(error as Error).message}); it must be a text file, or absent to start from the default header`] };
   }
   const { github } = catalog.platform;
-  const codeowners = renderCodeowners(before, catalog.services, github);
+  const codeowners = renderCodeowners(catalog.services, github);
   const line = codeownersLine(service, github);
   return {
     problems: [],
@@ -62,7 +62,7 @@ export function planNewService(request: NewServiceRequest, context: CatalogConte
       codeownersPrerequisite: github
         ? `the GitHub team ${codeownersOwner(service, github)} (slug "${service.team}") must exist with write access to ${github.repository}; GitHub ignores owners it cannot resolve`
         : `${service.ownerGroup} must be the email of a GitHub user account (GitHub cannot resolve a group's email); set github.repository in platform.yaml to use GitHub teams`,
-      codeownersWasStale: before !== undefined && renderCodeowners(before, catalog.services.filter((s) => s !== service), github) !== before,
+      codeownersWasStale: before !== undefined && renderCodeowners(catalog.services.filter((s) => s !== service), github) !== before,
       environments: service.environments,
     },
   };

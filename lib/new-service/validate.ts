@@ -4,11 +4,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CatalogError, loadCatalog, PLATFORM_FILE, SERVICES_DIR, type Catalog } from '../catalog/load';
-import { existingServiceFile, serviceNameProblems, teamNameProblems } from '../catalog/names';
+import { existingServiceFile, serviceNameProblems, teamNameProblems, validServiceName } from '../catalog/names';
 import { NODE_POOLS, serviceSchema, type NodePoolName } from '../catalog/schema';
 import { DEFAULTS } from '../catalog/resolve';
 import { capabilities } from '../capabilities/registry';
 import { EXAMPLE_COMMAND, flagOf, type NewServiceArgs } from './args';
+
+export { CLOUDSQL_ENGINES, type CloudSqlEngine } from './capabilities';
 
 /** A validated request: every value is known to fit the catalog. */
 export interface NewServiceRequest {
@@ -42,22 +44,29 @@ export function loadContext(root: string): Loaded {
     return { context: { root, catalog, serviceEntries: readdirSync(join(root, SERVICES_DIR)) } };
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
-    return { problems: [`the catalog under ${root} already has problems; fix them first (npm run synth lists them too):${error.problems.map((p) => `\n      ${p}`).join('')}`] };
+    const listed = error.located.map((p) => (p.line === undefined ? p.text : `${p.text} (${p.file}:${p.line}:${p.column})`));
+    return { problems: [`the catalog under ${root} already has problems; fix them first (npm run synth lists them too):${listed.map((p) => `\n      ${p}`).join('')}`] };
   }
 }
 
 export function nameProblems(name: string, context: CatalogContext): string[] {
-  const problems = serviceNameProblems(name, context.catalog.platform);
+  const taken = (candidate: string) => existingServiceFile(candidate, context.serviceEntries) !== undefined;
+  const problems = serviceNameProblems(name, context.catalog.platform, taken);
   const existing = existingServiceFile(name, context.serviceEntries);
   if (existing) {
     const same = existing === `${name}.yaml`;
     problems.push(
       same
-        ? `"${name}" exists already (${SERVICES_DIR}/${existing}); edit that file, or choose a new name (e.g. "${name}-v2")`
-        : `"${name}" collides with ${SERVICES_DIR}/${existing} (names are compared ignoring letter case, and nothing is overwritten); choose a new name (e.g. "${name}-v2")`,
+        ? `"${name}" exists already (${SERVICES_DIR}/${existing}); edit that file, or choose a new name (e.g. "${freeName(name, context)}")`
+        : `"${name}" collides with ${SERVICES_DIR}/${existing} (names are compared ignoring letter case, and nothing is overwritten); choose a new name (e.g. "${freeName(name, context)}")`,
     );
   }
   return problems.map((p) => `${flagOf('name')}: ${p}`);
+}
+
+/** A name like `name` that is valid and not taken: `payment-v2`, `payment-v3`, ... */
+export function freeName(name: string, context: CatalogContext): string {
+  return validServiceName(name.toLowerCase(), context.catalog.platform, (candidate) => existingServiceFile(candidate, context.serviceEntries) !== undefined);
 }
 
 export function teamProblems(team: string): string[] {

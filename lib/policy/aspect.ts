@@ -20,7 +20,7 @@ export interface Violation {
 export interface PolicyAspectOptions {
   /** @default every rule in RULES */
   readonly rules?: readonly PolicyRule[];
-  /** Where waiver lines go. @default stderr */
+  /** Also called with each waiver line as the stack is checked. @default none: synth lists them once, as notices ({@link policyNotices}) */
   readonly log?: (line: string) => void;
 }
 
@@ -65,10 +65,12 @@ export class PolicyAspect implements IAspect {
   private readonly rules: readonly PolicyRule[];
   private readonly log: (line: string) => void;
   private readonly runs = new Map<TerraformStack, StackRun>();
+  /** The waiver lines of the last check of each stack. */
+  readonly notices = new Map<TerraformStack, string[]>();
 
   constructor(options: PolicyAspectOptions = {}) {
     this.rules = options.rules ?? RULES;
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = options.log ?? (() => {});
   }
 
   visit(node: IConstruct): void {
@@ -94,12 +96,23 @@ export class PolicyAspect implements IAspect {
         else violations.push(violation);
       }
     }
+    const notices: string[] = [];
     for (const waiver of allWaivers(stack)) {
       const unused = usedWaivers.has(waiverKey(waiver)) ? '' : ' (waives nothing: remove it)';
-      this.log(`policy waiver: [${waiver.path}] ${waiver.rule}: ${waiver.reason}${unused}`);
+      const line = `policy waiver: [${waiver.path}] ${waiver.rule}: ${waiver.reason}${unused}`;
+      notices.push(line);
+      this.log(line);
     }
+    this.notices.set(stack, notices);
     if (violations.length > 0) throw new PolicyError(stack.node.id, violations);
   }
+}
+
+/** The waiver lines of `stack`'s last policy check (a notice each; synth prints them once, not as errors). */
+export function policyNotices(stack: TerraformStack): string[] {
+  return Aspects.of(stack)
+    .all.filter((aspect): aspect is PolicyAspect => aspect instanceof PolicyAspect)
+    .flatMap((aspect) => aspect.notices.get(stack) ?? []);
 }
 
 function waiverKey(waiver: Waiver): string {

@@ -247,6 +247,77 @@ export const RULES: readonly PolicyRule[] = [
     ),
   },
   {
+    id: 'gke-secrets-encryption',
+    description: 'GKE clusters encrypt Kubernetes Secrets in etcd with a Cloud KMS key (database_encryption.state = ENCRYPTED).',
+    fix: 'leave GkeCluster secretsEncryptionKey at its default (a key created for the cluster) or pass an EncryptionKey',
+    check: forType('google_container_cluster', (config) =>
+      attribute(config, 'database_encryption.state') === 'ENCRYPTED' && attribute(config, 'database_encryption.key_name')
+        ? undefined
+        : 'database_encryption is not ENCRYPTED with a key_name',
+    ),
+  },
+  {
+    id: 'gke-security-posture',
+    description: 'GKE clusters scan workloads for vulnerabilities (security_posture_config.vulnerability_mode VULNERABILITY_BASIC or VULNERABILITY_ENTERPRISE).',
+    fix: "set securityPostureConfig: { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_BASIC' } (GkeCluster does)",
+    check: forType('google_container_cluster', (config) => {
+      const mode = attribute(config, 'security_posture_config.vulnerability_mode');
+      return mode === 'VULNERABILITY_BASIC' || mode === 'VULNERABILITY_ENTERPRISE' ? undefined : `security_posture_config.vulnerability_mode is ${JSON.stringify(mode ?? null)}`;
+    }),
+  },
+  {
+    id: 'gke-cost-allocation',
+    description: 'GKE clusters export cost per namespace and label (cost_management_config.enabled): the shared cluster is the one bill a service project cannot split.',
+    fix: 'set costManagementConfig: { enabled: true } (GkeCluster does)',
+    check: forType('google_container_cluster', (config) => (attribute(config, 'cost_management_config.enabled') === true ? undefined : 'cost_management_config.enabled is not true')),
+  },
+  {
+    id: 'gke-gateway-api',
+    description: 'GKE clusters serve the Gateway API on its standard channel (gateway_api_config.channel = CHANNEL_STANDARD).',
+    fix: "set gatewayApiConfig: { channel: 'CHANNEL_STANDARD' } (GkeCluster does)",
+    check: forType('google_container_cluster', (config) => {
+      const channel = attribute(config, 'gateway_api_config.channel');
+      return channel === 'CHANNEL_STANDARD' ? undefined : `gateway_api_config.channel is ${JSON.stringify(channel ?? null)}, not CHANNEL_STANDARD`;
+    }),
+  },
+  {
+    id: 'gke-binary-authorization',
+    description: 'GKE clusters check images against the project Binary Authorization policy (binary_authorization.evaluation_mode = PROJECT_SINGLETON_POLICY_ENFORCE).',
+    fix: "set binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } (GkeCluster does) and keep the policy of the platform stack",
+    check: forType('google_container_cluster', (config) => {
+      const mode = attribute(config, 'binary_authorization.evaluation_mode');
+      return mode === 'PROJECT_SINGLETON_POLICY_ENFORCE' ? undefined : `binary_authorization.evaluation_mode is ${JSON.stringify(mode ?? null)}`;
+    }),
+  },
+  {
+    id: 'binary-authorization-deny-by-default',
+    description: 'The Binary Authorization policy refuses images it does not list (default rule ALWAYS_DENY or attestations, enforced): enforce-with-allow-all only looks hardened.',
+    fix: "set defaultAdmissionRule: { evaluationMode: 'ALWAYS_DENY', enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' } and admit registries with admissionWhitelistPatterns",
+    check: forType('google_binary_authorization_policy', (config) => {
+      const problems: string[] = [];
+      const evaluation = attribute(config, 'default_admission_rule.evaluation_mode');
+      const enforcement = attribute(config, 'default_admission_rule.enforcement_mode');
+      if (evaluation !== 'ALWAYS_DENY' && evaluation !== 'REQUIRE_ATTESTATION') problems.push(`default_admission_rule.evaluation_mode is ${JSON.stringify(evaluation ?? null)}`);
+      if (enforcement !== 'ENFORCED_BLOCK_AND_AUDIT_LOG') problems.push(`default_admission_rule.enforcement_mode is ${JSON.stringify(enforcement ?? null)}, not ENFORCED_BLOCK_AND_AUDIT_LOG`);
+      for (const entry of (config.admission_whitelist_patterns as { name_pattern?: string }[] | undefined) ?? []) {
+        // A bare registry (or everything) admits whatever anyone pushes there.
+        if (!entry.name_pattern || /^[^/]*\*|^[^/]+\/\*\*?$/.test(entry.name_pattern)) problems.push(`admission_whitelist_patterns admits ${JSON.stringify(entry.name_pattern)}, a whole registry`);
+      }
+      return problems;
+    }),
+  },
+  {
+    id: 'artifact-registry-scanning',
+    description: 'Artifact Registry repositories scan their images for vulnerabilities (vulnerability_scanning_config not DISABLED) and keep tags immutable.',
+    fix: 'use ImageRepository (it sets both)',
+    check: forType('google_artifact_registry_repository', (config) => {
+      const problems: string[] = [];
+      if (attribute(config, 'vulnerability_scanning_config.enablement_config') === 'DISABLED') problems.push('vulnerability_scanning_config.enablement_config is DISABLED');
+      if (config.format === 'DOCKER' && attribute(config, 'docker_config.immutable_tags') !== true) problems.push('docker_config.immutable_tags is not true');
+      return problems;
+    }),
+  },
+  {
     id: 'node-pool-auto-repair-upgrade',
     description: 'GKE node pools repair and upgrade their nodes automatically.',
     fix: 'set management: { autoRepair: true, autoUpgrade: true } (GkeNodePool does)',
@@ -273,6 +344,12 @@ export const RULES: readonly PolicyRule[] = [
       const mode = attribute(config, 'node_config.workload_metadata_config.mode');
       return mode === 'GKE_METADATA' ? undefined : `node_config.workload_metadata_config.mode is ${JSON.stringify(mode ?? null)}, not GKE_METADATA`;
     }),
+  },
+  {
+    id: 'node-pool-image-streaming',
+    description: 'GKE node pools stream images (node_config.gcfs_config.enabled): pods start before the whole image is pulled.',
+    fix: 'set nodeConfig.gcfsConfig: { enabled: true } (GkeNodePool does)',
+    check: forType('google_container_node_pool', (config) => (attribute(config, 'node_config.gcfs_config.enabled') === true ? undefined : 'node_config.gcfs_config.enabled is not true')),
   },
   {
     id: 'dns-zone-prevent-destroy',

@@ -1,6 +1,6 @@
 // Waivers: the only way past a policy rule. A waiver names one rule, sits on
 // one construct (covering the resources beneath it) and carries a written
-// reason; synth prints every waiver, and docs/SECURITY.md lists them.
+// reason; synth lists every waiver once (a notice), and docs/SECURITY.md lists them.
 import type { IConstruct } from 'constructs';
 import { RULE_IDS } from './rules';
 
@@ -16,7 +16,7 @@ export interface Waiver {
 
 /**
  * Exempts `construct` and everything beneath it from `rule`.
- * The reason is printed on every synth: say why the risk is accepted.
+ * The reason is listed by every synth: say why the risk is accepted.
  */
 export function waive(construct: IConstruct, rule: string, reason: string): void {
   const problems: string[] = [];

@@ -63,10 +63,11 @@ describe('platform.yaml network checks', () => {
   });
 
   it('report one message per overlapping pair, across network and cluster ranges', () => {
+    // In file order: network: comes before cluster: in platform.yaml.
     expect(problemsWith({ servicesCidr: '10.100.0.0/20', masterCidr: '10.100.0.0/28' })).toEqual([
-      'platform.yaml: cluster.masterCidr: 10.100.0.0/28 overlaps network.servicesCidr 10.100.0.0/20; choose a range outside it',
       'platform.yaml: network.privateServiceAccessCidr: 10.100.0.0/16 overlaps network.servicesCidr 10.100.0.0/20; choose a range outside it',
       'platform.yaml: network.privateServiceAccessCidr: 10.100.0.0/16 overlaps cluster.masterCidr 10.100.0.0/28; choose a range outside it',
+      'platform.yaml: cluster.masterCidr: 10.100.0.0/28 overlaps network.servicesCidr 10.100.0.0/20; choose a range outside it',
     ]);
   });
 

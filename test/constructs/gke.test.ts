@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { GkeCluster, type GkeClusterProps } from '../../constructs/gke-cluster';
-import { GkeNodePool, NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
+import { GkeNodePool, NODE_POOL_LABEL, type GkeNodePoolProps } from '../../constructs/gke-node-pool';
 import { NODE_ROLES } from '../../lib/iam-roles';
 import { onlyResource, resourcesOf, synthScopeJson } from '../helpers';
 
@@ -106,5 +106,106 @@ describe('GkeNodePool', () => {
         new GkeNodePool(scope, 'p', { cluster, name: 'standard', machineType: 'n1-standard-4', minNodes: 5, maxNodes: 2, labels });
       }),
     ).toThrow(/minNodes 5 and maxNodes 2 must satisfy/);
+  });
+});
+
+describe('GkeCluster operations and hardening', () => {
+  const json = synthScopeJson((scope) => new GkeCluster(scope, 'Cluster', clusterProps));
+  const cluster = onlyResource(json, 'google_container_cluster');
+
+  it('scales down sooner by default, without node auto-provisioning', () => {
+    expect(cluster.cluster_autoscaling).toEqual({ enabled: false, autoscaling_profile: 'OPTIMIZE_UTILIZATION' });
+  });
+
+  it('keeps the daily 17:00 window by default', () => {
+    expect(cluster.maintenance_policy).toEqual({ daily_maintenance_window: { start_time: '17:00' } });
+  });
+
+  it('encrypts Secrets with its own KMS key, granted to the GKE service agent before the cluster exists', () => {
+    const key = onlyResource(json, 'google_kms_crypto_key');
+    expect(key).toMatchObject({ name: 'secrets', purpose: 'ENCRYPT_DECRYPT', lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(json, 'google_kms_key_ring')).toMatchObject({ name: 'gke-production', location: 'asia-northeast1', project: 'acme-platform' });
+    expect(cluster.database_encryption).toEqual({ state: 'ENCRYPTED', key_name: expect.stringMatching(/^\$\{google_kms_crypto_key\.\w+\.id\}$/) });
+    const [grantId, grant] = Object.entries(resourcesOf(json, 'google_kms_crypto_key_iam_member'))[0];
+    expect(grant).toMatchObject({ role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', member: expect.stringMatching(/^serviceAccount:service-\$\{data\.google_project\.\w+\.number\}@container-engine-robot\.iam\.gserviceaccount\.com$/) });
+    expect(cluster.depends_on).toContain(`google_kms_crypto_key_iam_member.${grantId}`);
+  });
+
+  it('has security posture with vulnerability scanning, cost allocation and the Gateway API', () => {
+    expect(cluster.security_posture_config).toEqual({ mode: 'BASIC', vulnerability_mode: 'VULNERABILITY_BASIC' });
+    expect(cluster.cost_management_config).toEqual({ enabled: true });
+    expect(cluster.gateway_api_config).toEqual({ channel: 'CHANNEL_STANDARD' });
+  });
+
+  it('takes a recurring window and exclusions sorted by name', () => {
+    const custom = onlyResource(
+      synthScopeJson(
+        (scope) =>
+          new GkeCluster(scope, 'Cluster', {
+            ...clusterProps,
+            autoscalingProfile: 'BALANCED',
+            maintenance: {
+              recurringWindow: { startTime: '2026-01-03T15:00:00Z', endTime: '2026-01-03T23:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU' },
+              exclusions: {
+                'year-end': { startTime: '2026-12-20T00:00:00Z', endTime: '2027-01-05T00:00:00Z', scope: 'NO_UPGRADES' },
+                campaign: { startTime: '2026-06-01T00:00:00Z', endTime: '2026-08-01T00:00:00Z', scope: 'NO_MINOR_UPGRADES' },
+              },
+            },
+          }),
+      ),
+      'google_container_cluster',
+    );
+    expect(custom.cluster_autoscaling.autoscaling_profile).toBe('BALANCED');
+    expect(custom.maintenance_policy).toEqual({
+      recurring_window: { start_time: '2026-01-03T15:00:00Z', end_time: '2026-01-03T23:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU' },
+      maintenance_exclusion: [
+        { exclusion_name: 'campaign', start_time: '2026-06-01T00:00:00Z', end_time: '2026-08-01T00:00:00Z', exclusion_options: { scope: 'NO_MINOR_UPGRADES' } },
+        { exclusion_name: 'year-end', start_time: '2026-12-20T00:00:00Z', end_time: '2027-01-05T00:00:00Z', exclusion_options: { scope: 'NO_UPGRADES' } },
+      ],
+    });
+  });
+
+  it('fails if the maintenance settings are ones GKE refuses', () => {
+    expect(() =>
+      Testing.synthScope(
+        (scope) =>
+          new GkeCluster(scope, 'Cluster', {
+            ...clusterProps,
+            maintenance: { exclusions: { freeze: { startTime: '2026-12-01T00:00:00Z', endTime: '2027-02-01T00:00:00Z', scope: 'NO_UPGRADES' } } },
+          }),
+      ),
+    ).toThrow(/maintenance\.exclusions\.freeze\.endTime: a NO_UPGRADES exclusion lasts at most 30 days/);
+  });
+});
+
+describe('GkeNodePool upgrades', () => {
+  const poolOf = (upgrade: GkeNodePoolProps['upgrade']) =>
+    onlyResource(
+      synthScopeJson((scope) => {
+        const cluster = new GkeCluster(scope, 'Cluster', clusterProps);
+        new GkeNodePool(scope, 'Pool', { cluster, name: 'highmem', machineType: 'n1-highmem-8', minNodes: 0, maxNodes: 4, labels, upgrade });
+      }),
+      'google_container_node_pool',
+    );
+
+  it('surges one node at a time by default, and streams images', () => {
+    const pool = poolOf(undefined);
+    expect(pool.upgrade_settings).toEqual({ strategy: 'SURGE', max_surge: 1, max_unavailable: 0 });
+    expect(pool.node_config.gcfs_config).toEqual({ enabled: true });
+  });
+
+  it('does blue-green with a pool soak and batches', () => {
+    expect(poolOf({ strategy: 'BLUE_GREEN' }).upgrade_settings).toEqual({
+      strategy: 'BLUE_GREEN',
+      blue_green_settings: { node_pool_soak_duration: '3600s', standard_rollout_policy: { batch_node_count: 1, batch_soak_duration: '300s' } },
+    });
+    expect(poolOf({ strategy: 'BLUE_GREEN', nodePoolSoakMinutes: 120, batchPercentage: 0.5, batchSoakMinutes: 10 }).upgrade_settings.blue_green_settings).toEqual({
+      node_pool_soak_duration: '7200s',
+      standard_rollout_policy: { batch_percentage: 0.5, batch_soak_duration: '600s' },
+    });
+  });
+
+  it('fails if the settings of the other strategy are given', () => {
+    expect(() => poolOf({ strategy: 'BLUE_GREEN', maxSurge: 2 })).toThrow(/upgrade\.maxSurge: applies to strategy SURGE only/);
   });
 });

@@ -128,6 +128,31 @@ const cases: BadInput[] = [
     messages: [/--owner is not an option; did you mean --owner-group\?/, /expected one service name, got 2: "checkout", "x"/],
   },
   {
+    title: 'a misspelt flag (--cloud-sql), with the right one suggested',
+    argv: ['checkout', ...REQUIRED, '--cloud-sql', 'postgres'],
+    messages: [/--cloud-sql is not an option; did you mean --cloudsql\? \(see --help\)/],
+  },
+  {
+    title: 'other near misses (--dryrun, --node_pool)',
+    argv: ['checkout', ...REQUIRED, '--dryrun', '--node_pool=highmem'],
+    messages: [/--dryrun is not an option; did you mean --dry-run\?/, /--node_pool is not an option; did you mean --node-pool\?/],
+  },
+  {
+    title: 'a flag nothing is near, with the options listed',
+    argv: ['checkout', ...REQUIRED, '--xyzzy'],
+    messages: [/--xyzzy is not an option; the options are --team, --owner-group, --cloudsql, --spanner, --node-pool, --environments, --dry-run, --root, --help/],
+  },
+  {
+    title: 'an existing name in capitals: the suggestion is valid and free, never "Payment-v2"',
+    argv: ['Payment', ...REQUIRED],
+    messages: [/<name>: "Payment" is not a valid name: .*\(e\.g\. "payment-v2"\)/, /<name>: "Payment" collides with services\/payment\.yaml .*\(e\.g\. "payment-v2"\)/],
+  },
+  {
+    title: 'a reserved prefix alone: the suggestion is valid',
+    argv: ['kube-', ...REQUIRED],
+    messages: [/<name>: "kube-" is reserved for the platform.*\(e\.g\. "app"\)/],
+  },
+  {
     title: 'a flag without its value',
     argv: ['checkout', '--owner-group', 'commerce@example.com', '--team'],
     messages: [/--team needs a value \(e\.g\. --team commerce\)/],
@@ -162,7 +187,7 @@ const cases: BadInput[] = [
     title: 'a catalog that already has problems',
     argv: ['checkout', ...REQUIRED],
     setup: (root) => writeFileSync(join(root, 'services', 'broken.yaml'), 'team: Broken\n'),
-    messages: [/the catalog under .* already has problems; fix them first/, /services\/broken\.yaml: team: expected a team name/, /services\/broken\.yaml: ownerGroup: required/],
+    messages: [/the catalog under .* already has problems; fix them first/, /services\/broken\.yaml: team: expected a team name.* \(services\/broken\.yaml:1:7\)/, /services\/broken\.yaml: ownerGroup: required/],
   },
   {
     title: 'a --root without a catalog',

@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { newService } from '../../lib/new-service/run';
 import { loadCatalog } from '../../lib/catalog/load';
-import { readCodeowners, renderCodeowners } from '../../lib/codeowners';
+import { renderCodeowners } from '../../lib/codeowners';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -28,7 +28,7 @@ export function copyCatalog(): string {
   for (const name of EXAMPLE_SERVICES) copyFileSync(join(REPO_ROOT, 'services', `${name}.yaml`), join(root, 'services', `${name}.yaml`));
   mkdirSync(join(root, '.github'));
   const catalog = loadCatalog(root);
-  writeFileSync(join(root, '.github', 'CODEOWNERS'), renderCodeowners(readCodeowners(REPO_ROOT), catalog.services, catalog.platform.github));
+  writeFileSync(join(root, '.github', 'CODEOWNERS'), renderCodeowners(catalog.services, catalog.platform.github));
   return root;
 }
 
@@ -79,6 +79,22 @@ export interface RunOptions {
   readonly interactive?: boolean;
   /** The command's standard input, for tests that answer as the questions come. */
   readonly stdin?: PassThrough;
+  /**
+   * Keystrokes for the prompts: each is typed once the output since the
+   * previous one matches its pattern (\r is enter, " " toggles a choice,
+   * DOWN moves down); stdin ends after the last.
+   */
+  readonly keys?: readonly (readonly [RegExp, string])[];
+}
+
+export const ENTER = '\r';
+export const DOWN = '\x1b[B';
+export const BACKSPACE = '\x7f';
+
+/** Output as a person sees it: without colours and cursor movements. */
+export function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 }
 
 /** Runs `new-service` in `root` (as its working directory) and captures its output. */
@@ -86,7 +102,29 @@ export async function run(root: string, argv: readonly string[], options: RunOpt
   const stdout = collector();
   const stderr = collector();
   const stdin = options.stdin ?? new PassThrough();
-  if (!options.stdin) stdin.end(options.answers ? options.answers.map((a) => `${a}\n`).join('') : '');
+  if (!options.stdin && !options.keys) stdin.end(options.answers ? options.answers.map((a) => `${a}\n`).join('') : '');
+  let finished = false;
+  const typing = (async () => {
+    let from = 0;
+    for (const [pattern, keys] of options.keys ?? []) {
+      for (let waited = 0; !pattern.test(plain(stdout.text().slice(from))); waited += 5) {
+        if (finished || waited > 10_000) {
+          stdin.end();
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      from = stdout.text().length;
+      stdin.write(keys);
+    }
+    // End the input once the command has gone quiet (waiting for the next answer).
+    for (let quiet = 0, length = -1; options.keys && !finished && quiet < 3; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      quiet = stdout.text().length === length ? quiet + 1 : 0;
+      length = stdout.text().length;
+    }
+    if (options.keys) stdin.end();
+  })();
   const code = await newService(argv, {
     cwd: root,
     env: options.env ?? {},
@@ -95,6 +133,8 @@ export async function run(root: string, argv: readonly string[], options: RunOpt
     stderr: stderr.stream,
     interactive: options.interactive ?? false,
   });
+  finished = true;
+  await typing;
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 

@@ -1,9 +1,11 @@
 // --help, --dry-run, the non-interactive failure and the interactive prompts.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
-import { copyCatalog, picture, removeCatalog, REQUIRED, run } from './helpers';
+import { CAPABILITIES } from '../../lib/new-service/capabilities';
+import { BACKSPACE, copyCatalog, DOWN, ENTER, picture, plain, removeCatalog, REQUIRED, run } from './helpers';
+
+jest.setTimeout(30_000);
 
 describe('new-service modes', () => {
   let root: string;
@@ -62,53 +64,97 @@ describe('new-service modes', () => {
     expect(result.stderr).toMatch(/--team: "Commerce" is not a valid team name/);
   });
 
-  test('in a terminal, missing values are asked for with the rule shown, and a wrong answer is asked again', async () => {
-    const stdin = new PassThrough();
-    const running = run(root, ['--cloudsql', 'postgres'], { interactive: true, stdin });
-    // Answers arrive one by one, as a person types them.
-    for (const answer of ['Check_Out', 'checkout', 'commerce', 'commerce@example.com']) {
-      await new Promise((resolve) => setImmediate(resolve));
-      stdin.write(`${answer}\n`);
-    }
-    const result = await running;
+  test('in a terminal, missing values are asked for with the rule shown, a wrong answer is asked again, and the choices come from lists', async () => {
+    const result = await run(root, [], {
+      interactive: true,
+      keys: [
+        [/\? Service name/, `Check_Out${ENTER}`],
+        [/is not a valid name/, `${BACKSPACE.repeat(9)}checkout${ENTER}`],
+        [/\? Owning team/, `commerce${ENTER}`],
+        [/\? Team's Google group/, `commerce@example.com${ENTER}`],
+        // Capabilities: Cloud SQL (first), then Spanner (second).
+        [/Capabilities/, ` ${DOWN} ${ENTER}`],
+        [/Cloud SQL.*engine/, `${DOWN}${ENTER}`],
+        [/Node pool/, `${DOWN}${ENTER}`],
+        // Environments: all are checked; uncheck development.
+        [/Environments/, ` ${ENTER}`],
+      ],
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const out = result.stdout;
+    const out = plain(result.stdout);
     expect(out).toMatch(/Service name \(<name>\): lowercase letters, digits and hyphens, .*at most 20 characters .*without google, ssl, null, undefined; not reserved \(platform, bootstrap, .*kube-\*/);
-    expect(out).toContain('  <name>: "Check_Out" is not a valid name');
+    expect(out).toContain('<name>: "Check_Out" is not a valid name');
     expect(out).toMatch(/Owning team \(--team\): same characters as service names, at most 63; e\.g\. commerce/);
     // The group's example uses the team answered just before.
     expect(out).toContain("Team's Google group (--owner-group): the group's email address in lowercase; e.g. commerce@example.com");
-    expect(parse(readFileSync(join(root, 'services', 'checkout.yaml'), 'utf8'))).toMatchObject({
+    // Every capability is offered, and the node pools with their machine types.
+    for (const capability of CAPABILITIES) expect(out).toContain(capability.label);
+    expect(out).toContain('highmem (n1-highmem-8)');
+    const written = parse(readFileSync(join(root, 'services', 'checkout.yaml'), 'utf8'));
+    expect(written).toMatchObject({
       team: 'commerce',
       ownerGroup: 'commerce@example.com',
-      databases: { cloudsql: { engine: 'postgres' } },
+      nodePool: 'highmem',
+      databases: { cloudsql: { engine: 'mysql' }, spanner: { processingUnits: 100 } },
+      environments: { production: {} },
     });
+    expect(Object.keys(written.environments)).toEqual(['production']);
     expect(readFileSync(join(root, '.github', 'CODEOWNERS'), 'utf8')).toContain('/services/checkout.yaml @acme/commerce\n');
   });
 
   test('in a terminal, only the values not given as flags are asked for', async () => {
-    const result = await run(root, ['checkout', '--team', 'commerce'], { interactive: true, answers: ['commerce@example.com'] });
+    const result = await run(root, ['checkout', '--team', 'commerce', '--spanner', '--node-pool', 'standard'], {
+      interactive: true,
+      keys: [
+        [/\? Team's Google group/, `commerce@example.com${ENTER}`],
+        [/Environments/, ENTER],
+      ],
+    });
     expect(result.code).toBe(0);
-    expect(result.stdout).not.toContain('Service name');
-    expect(result.stdout).not.toContain('Owning team');
-    expect(result.stdout).toContain("Team's Google group (--owner-group)");
-    expect(existsSync(join(root, 'services', 'checkout.yaml'))).toBe(true);
+    const out = plain(result.stdout);
+    expect(out).not.toContain('Service name');
+    expect(out).not.toContain('Owning team');
+    expect(out).not.toContain('Capabilities');
+    expect(out).not.toContain('Node pool');
+    expect(out).toContain("Team's Google group (--owner-group)");
+    const written = parse(readFileSync(join(root, 'services', 'checkout.yaml'), 'utf8'));
+    expect(written.databases).toEqual({ spanner: expect.any(Object) });
+    expect(Object.keys(written.environments)).toEqual(['development', 'production']);
   });
 
-  test('in a terminal, input that ends before an answer fails and writes nothing', async () => {
+  test('in a terminal, every required flag given means no questions at all', async () => {
+    const result = await run(root, ['checkout', ...REQUIRED], { interactive: true, keys: [] });
+    expect(result.code).toBe(0);
+    expect(plain(result.stdout)).toMatch(/^Wrote services\/checkout\.yaml/);
+  });
+
+  test.each([
+    ['a text question', [[/\? Service name/, `checkout${ENTER}`]] as const, '--team'],
+    ['a list question', [[/\? Service name/, `checkout${ENTER}`], [/\? Owning team/, `commerce${ENTER}`], [/\? Team's Google group/, `commerce@example.com${ENTER}`]] as const, 'capabilities'],
+  ])('in a terminal, input that ends at %s fails and writes nothing', async (_, keys, asked) => {
     const before = picture(root);
-    const result = await run(root, [], { interactive: true, answers: ['checkout'] });
+    const result = await run(root, [], { interactive: true, keys });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/--team: input ended before a value was given; answer the question or pass it on the command line/);
+    expect(result.stderr).toContain(`${asked}: input ended before a value was given; answer the question or pass it on the command line`);
     expect(picture(root)).toEqual(before);
   });
 
   test('in a terminal, three wrong answers in a row give up and write nothing', async () => {
     const before = picture(root);
-    const result = await run(root, [], { interactive: true, answers: ['payment', 'Payment', 'platform'] });
+    const result = await run(root, [], {
+      interactive: true,
+      keys: [
+        [/\? Service name/, `payment${ENTER}`],
+        [/exists already/, `${BACKSPACE.repeat(7)}Payment${ENTER}`],
+        [/is not a valid name/, `${BACKSPACE.repeat(7)}platform${ENTER}`],
+      ],
+    });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('"payment" exists already');
+    const out = plain(result.stdout);
+    expect(out).toContain('"payment" exists already');
+    // The suggested name is itself valid and free.
+    expect(out).toContain('choose a new name (e.g. "payment-v2")');
     expect(result.stderr).toContain('<name>: no valid answer after 3 attempts; nothing was written');
     expect(picture(root)).toEqual(before);
   });

@@ -107,7 +107,7 @@ describe('new-service round trip', () => {
     const catalog = loadCatalog(root);
     expect(catalog.platform.github).toBeUndefined();
     const codeownersFile = join(root, '.github', 'CODEOWNERS');
-    writeFileSync(codeownersFile, renderCodeowners(readFileSync(codeownersFile, 'utf8'), catalog.services, undefined));
+    writeFileSync(codeownersFile, renderCodeowners(catalog.services, undefined));
     const result = await run(root, ['query', ...REQUIRED]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Updated .github/CODEOWNERS: /services/query.yaml commerce@example.com');

@@ -17,6 +17,8 @@ import { SpannerInstance } from '@cdktf/provider-google/lib/spanner-instance';
 import { SpannerDatabase } from '@cdktf/provider-google/lib/spanner-database';
 import { ContainerCluster, type ContainerClusterConfig } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool, type ContainerNodePoolNodeConfig, type ContainerNodePoolManagement } from '@cdktf/provider-google/lib/container-node-pool';
+import { BinaryAuthorizationPolicy } from '@cdktf/provider-google/lib/binary-authorization-policy';
+import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { DnsManagedZone } from '@cdktf/provider-google/lib/dns-managed-zone';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { standardLabels } from '../../lib/labels';
@@ -52,6 +54,11 @@ export function cluster(stack: TerraformStack, change: Partial<ContainerClusterC
     masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
     enableShieldedNodes: true,
     enableLegacyAbac: false,
+    databaseEncryption: { state: 'ENCRYPTED', keyName: 'projects/acme-platform-prod/locations/asia-northeast1/keyRings/gke-production/cryptoKeys/secrets' },
+    securityPostureConfig: { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_BASIC' },
+    costManagementConfig: { enabled: true },
+    gatewayApiConfig: { channel: 'CHANNEL_STANDARD' },
+    binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
     resourceLabels: LABELS,
     ...change,
   });
@@ -69,6 +76,7 @@ export function nodePool(
     nodeConfig: {
       serviceAccount: 'gke-standard-nodes@acme-platform-prod.iam.gserviceaccount.com',
       workloadMetadataConfig: { mode: 'GKE_METADATA' },
+      gcfsConfig: { enabled: true },
       resourceLabels: LABELS,
       ...change.nodeConfig,
     },
@@ -204,6 +212,56 @@ export const FIXTURES: Record<string, RuleFixture> = {
     offender: 'Cluster',
     problem: /issue_client_certificate is true/,
   },
+  'gke-secrets-encryption': {
+    build: (stack, violate) => cluster(stack, violate ? { databaseEncryption: { state: 'DECRYPTED' } } : {}),
+    offender: 'Cluster',
+    problem: /database_encryption is not ENCRYPTED/,
+  },
+  'gke-security-posture': {
+    build: (stack, violate) => cluster(stack, violate ? { securityPostureConfig: { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_DISABLED' } } : {}),
+    offender: 'Cluster',
+    problem: /vulnerability_mode is "VULNERABILITY_DISABLED"/,
+  },
+  'gke-cost-allocation': {
+    build: (stack, violate) => cluster(stack, violate ? { costManagementConfig: undefined } : {}),
+    offender: 'Cluster',
+    problem: /cost_management_config.enabled is not true/,
+  },
+  'gke-gateway-api': {
+    build: (stack, violate) => cluster(stack, violate ? { gatewayApiConfig: { channel: 'CHANNEL_DISABLED' } } : {}),
+    offender: 'Cluster',
+    problem: /gateway_api_config.channel is "CHANNEL_DISABLED"/,
+  },
+  'gke-binary-authorization': {
+    build: (stack, violate) => cluster(stack, violate ? { binaryAuthorization: { evaluationMode: 'DISABLED' } } : {}),
+    offender: 'Cluster',
+    problem: /binary_authorization.evaluation_mode is "DISABLED"/,
+  },
+  'binary-authorization-deny-by-default': {
+    build: (stack, violate) =>
+      new BinaryAuthorizationPolicy(stack, 'Policy', {
+        project: 'acme-platform-prod',
+        globalPolicyEvaluationMode: 'ENABLE',
+        admissionWhitelistPatterns: [{ namePattern: 'asia-northeast1-docker.pkg.dev/acme-payment-prod/images/**' }],
+        defaultAdmissionRule: { evaluationMode: violate ? 'ALWAYS_ALLOW' : 'ALWAYS_DENY', enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' },
+      }),
+    offender: 'Policy',
+    problem: /default_admission_rule.evaluation_mode is "ALWAYS_ALLOW"/,
+  },
+  'artifact-registry-scanning': {
+    build: (stack, violate) =>
+      new ArtifactRegistryRepository(stack, 'Repository', {
+        project: 'acme-payment-prod',
+        location: 'asia-northeast1',
+        repositoryId: 'images',
+        format: 'DOCKER',
+        dockerConfig: { immutableTags: true },
+        vulnerabilityScanningConfig: { enablementConfig: violate ? 'DISABLED' : 'INHERITED' },
+        labels: LABELS,
+      }),
+    offender: 'Repository',
+    problem: /vulnerability_scanning_config.enablement_config is DISABLED/,
+  },
   'node-pool-auto-repair-upgrade': {
     build: (stack, violate) => nodePool(stack, { management: { autoRepair: !violate, autoUpgrade: true } }),
     offender: 'NodePool',
@@ -218,6 +276,11 @@ export const FIXTURES: Record<string, RuleFixture> = {
     build: (stack, violate) => nodePool(stack, { nodeConfig: { workloadMetadataConfig: { mode: violate ? 'GCE_METADATA' : 'GKE_METADATA' } } }),
     offender: 'NodePool',
     problem: /mode is "GCE_METADATA", not GKE_METADATA/,
+  },
+  'node-pool-image-streaming': {
+    build: (stack, violate) => nodePool(stack, violate ? { nodeConfig: { gcfsConfig: { enabled: false } } } : {}),
+    offender: 'NodePool',
+    problem: /gcfs_config.enabled is not true/,
   },
   'dns-zone-prevent-destroy': {
     build: (stack, violate) =>

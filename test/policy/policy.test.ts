@@ -5,7 +5,6 @@ import { App, Aspects, Testing, TerraformStack } from 'cdktf';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { type SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
-import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { OrganizationIamCustomRole } from '@cdktf/provider-google/lib/organization-iam-custom-role';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { applyPolicies, PolicyAspect, PolicyError } from '../../lib/policy/aspect';
@@ -252,9 +251,9 @@ describe('waivers', () => {
   it('exempt only the construct they sit on (and its children)', () => {
     const stack = policyStack();
     const first = bucket(stack, { forceDestroy: true });
-    new ContainerCluster(stack, 'Other', { name: 'x', location: 'l', deletionProtection: false, privateClusterConfig: { enablePrivateNodes: true }, workloadIdentityConfig: { workloadPool: 'p.svc.id.goog' }, resourceLabels: LABELS });
+    cluster(stack, { deletionProtection: false });
     waive(first, 'bucket-deletion-protection', 'Holds build caches that are cheap to rebuild');
-    expect(policyError(stack).violations.map((v) => `${v.path} ${v.rule}`)).toEqual(['fixture/Other gke-deletion-protection']);
+    expect(policyError(stack).violations.map((v) => `${v.path} ${v.rule}`)).toEqual(['fixture/Cluster gke-deletion-protection']);
   });
 
   it('that waive nothing are flagged in the synth output', () => {

@@ -230,10 +230,23 @@ describe('service stacks', () => {
     const keyGrant = Object.values(resourcesOf(stack, 'google_kms_crypto_key_iam_member')).find((g) => /gcp-sa-spanner/.test(g.member as string));
     expect(keyGrant?.depends_on).toContain(`google_project_service_identity.${agentName}`);
     expect(stack.provider?.['google-beta']).toEqual([{ region: 'asia-northeast1' }]);
-    // Stacks without a service agent (Spanner, Redis, Pub/Sub) do not configure the beta provider at all.
+    // Stacks without a capability's agent (Spanner, Redis, Pub/Sub) create only the Artifact Registry one.
     const plain = synthAll(loadCatalog(tempCatalog({ 'services/plain.yaml': 'team: plain\nownerGroup: plain@example.com\n' })))['service-plain-production'];
-    expect(plain.provider?.['google-beta']).toBeUndefined();
-    expect(plain.resource.google_project_service_identity).toBeUndefined();
+    expect(Object.values(resourcesOf(plain, 'google_project_service_identity')).map((a) => a.service)).toEqual(['artifactregistry.googleapis.com']);
+  });
+
+  it("encrypt the image repository with the service's key, granted to the Artifact Registry agent first", () => {
+    for (const name of ['service-search-production', 'service-payment-development']) {
+      const stack = service(name);
+      const repository = onlyResource(stack, 'google_artifact_registry_repository');
+      const [[keyName]] = Object.entries(resourcesOf(stack, 'google_kms_crypto_key'));
+      expect(repository.kms_key_name).toBe(`\${google_kms_crypto_key.${keyName}.id}`);
+      const [agentName] = Object.entries(resourcesOf(stack, 'google_project_service_identity')).find(([, a]) => a.service === 'artifactregistry.googleapis.com') ?? [];
+      const [grantName, grant] = Object.entries(resourcesOf(stack, 'google_kms_crypto_key_iam_member')).find(([, g]) => /gcp-sa-artifactregistry\.iam\.gserviceaccount\.com$/.test(g.member as string)) ?? [];
+      expect(grant).toMatchObject({ role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter' });
+      expect(grant?.depends_on).toContain(`google_project_service_identity.${agentName}`);
+      expect(repository.depends_on).toContain(`google_kms_crypto_key_iam_member.${grantName}`);
+    }
   });
 
   it('find the cluster and network by name from platform.yaml, never through remote state', () => {
@@ -244,18 +257,39 @@ describe('service stacks', () => {
   });
 });
 
+/** The admitted image patterns of the platform's Binary Authorization policy. */
+function admitted(json: TerraformJson): string[] {
+  const policy = onlyResource(json, 'google_binary_authorization_policy') as { admission_whitelist_patterns: { name_pattern: string }[] };
+  return policy.admission_whitelist_patterns.map((p) => p.name_pattern);
+}
+
+/** The stack with the admitted patterns masked: the one place a service's existence shows in the platform stack. */
+function withoutAdmitted(json: TerraformJson): TerraformJson {
+  const copy = JSON.parse(JSON.stringify(json)) as TerraformJson;
+  for (const policy of Object.values(copy.resource.google_binary_authorization_policy ?? {})) delete policy.admission_whitelist_patterns;
+  return copy;
+}
+
 describe('address stability', () => {
-  it('adding a service changes no other stack', () => {
+  it('adding a service changes no other stack, except that the platform admits its images', () => {
     const extended = synthAll(loadCatalog(tempCatalog({ 'services/checkout.yaml': 'team: commerce\nownerGroup: commerce@example.com\ndatabases:\n  cloudsql:\n    engine: postgres\n' })));
     expect(Object.keys(extended)).toEqual(expect.arrayContaining(['service-checkout-development', 'service-checkout-production']));
-    for (const name of Object.keys(stacks)) expect(extended[name]).toEqual(stacks[name]);
+    for (const name of Object.keys(stacks)) expect(withoutAdmitted(extended[name])).toEqual(withoutAdmitted(stacks[name]));
+    expect(admitted(extended.platform).filter((p) => !admitted(platform).includes(p))).toEqual([
+      'asia-northeast1-docker.pkg.dev/acme-checkout-dev/images/**',
+      'asia-northeast1-docker.pkg.dev/acme-checkout-prod/images/**',
+    ]);
   });
 
-  it('removing a service changes no other stack', () => {
+  it('removing a service changes no other stack, except that the platform no longer admits its images', () => {
     // search: recommend's topic lists it as a subscriber, which removing search leaves harmless.
     const reduced = synthAll(loadCatalog(tempCatalog({ 'services/search.yaml': null })));
     expect(reduced['service-search-production']).toBeUndefined();
-    for (const name of Object.keys(reduced)) expect(reduced[name]).toEqual(stacks[name]);
+    for (const name of Object.keys(reduced)) expect(withoutAdmitted(reduced[name])).toEqual(withoutAdmitted(stacks[name]));
+    expect(admitted(platform).filter((p) => !admitted(reduced.platform).includes(p))).toEqual([
+      'asia-northeast1-docker.pkg.dev/acme-search-dev/images/**',
+      'asia-northeast1-docker.pkg.dev/acme-search-prod/images/**',
+    ]);
   });
 
   it('adding a database to one service leaves the other addresses of that stack in place', () => {

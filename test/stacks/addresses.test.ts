@@ -1,0 +1,103 @@
+// The example catalog's Terraform addresses before clusters per country and
+// the cluster hardening (test/stacks/fixtures/example-addresses.json, taken
+// from the synthesized stacks at that point; cluster-production as its first
+// version created it): every one of them is still
+// there, and everything new is an intended addition listed below. A changed
+// address is a destroy and create in production.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Testing, TerraformStack } from 'cdktf';
+import { buildStacks } from '../../lib/app';
+import { exampleCatalog, synthJson, type TerraformJson } from '../helpers';
+
+const BEFORE = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'example-addresses.json'), 'utf8')) as Record<string, string[]>;
+
+/** Addresses added on purpose since the fixture, per stack (construct hashes masked as `*`). */
+const INTENDED_ADDITIONS: Record<string, string[]> = {
+  // The CI identities may read and manage what the new resources are.
+  bootstrap: [
+    'google_folder_iam_member.ApplierIam_folderroles--artifactregistryadmin_*',
+    'google_folder_iam_member.PlannerIam_folderroles--artifactregistryreader_*',
+    'google_folder_iam_member.PlannerIam_folderroles--binaryauthorizationpolicyViewer_*',
+    'google_project_iam_member.ApplierIam_platformroles--binaryauthorizationpolicyEditor_*',
+    'google_project_iam_member.ApplierIam_platformroles--cloudkmsadmin_*',
+    'google_project_iam_member.PlannerIam_platformroles--artifactregistryreader_*',
+    'google_project_iam_member.PlannerIam_platformroles--binaryauthorizationpolicyViewer_*',
+  ],
+  // Secrets encryption key of the cluster, security posture API, the admission policy.
+  platform: [
+    'data.google_project.Cluster_Project_*',
+    'google_binary_authorization_policy.BinaryAuthorizationPolicy',
+    'google_kms_crypto_key.Cluster_SecretsKey_*',
+    'google_kms_crypto_key_iam_member.Cluster_SecretsKey_Iam_serviceAccountgke-agentroles--cloudkmscryptoKeyEncrypterDecrypter_*',
+    'google_kms_key_ring.Cluster_SecretsKey_KeyRing_*',
+    'google_project_service.Apis_cloudkmsgoogleapiscom_*',
+    'google_project_service.Apis_containersecuritygoogleapiscom_*',
+  ],
+  // The add-ons, each in its own namespace, through the helm provider.
+  'cluster-production': [
+    'helm_release.ExternalDns_Release_*',
+    'helm_release.Velero_Release_*',
+    'kubernetes_namespace_v1.ExternalDns_Namespace_*',
+    'kubernetes_namespace_v1.Velero_Namespace_*',
+    'provider.helm',
+  ],
+  ...Object.fromEntries(
+    [
+      ['payment', 'paymentsexamplecom'],
+      ['recommend', 'ml-platformexamplecom'],
+      ['search', 'searchexamplecom'],
+    ].flatMap(([service, group]) =>
+      ['development', 'production'].map((environment) => [
+        `service-${service}-${environment}`,
+        // The registry's service agent needs google-beta; recommend (Spanner) had it already.
+        [...imageRepositoryAdditions(group), ...(service === 'recommend' ? [] : ['provider.google-beta'])].sort(),
+      ]),
+    ),
+  ),
+};
+
+/** Each service project's image repository: team writes, every node pool reads; its APIs. */
+function imageRepositoryAdditions(group: string): string[] {
+  const reader = (pool: string) => `google_artifact_registry_repository_iam_member.Images_Iam_serviceAccountgke-${pool}-nodesacme-platform-prodiamgserviceaccountcomroles--artifactregistryreader_*`;
+  return [
+    'google_artifact_registry_repository.Images_Repository_*',
+    `google_artifact_registry_repository_iam_member.Images_Iam_group${group}roles--artifactregistrywriter_*`,
+    reader('highmem'),
+    reader('standard'),
+    'google_kms_crypto_key_iam_member.EncryptionKey_Iam_serviceAccountartifactregistry-agentroles--cloudkmscryptoKeyEncrypterDecrypter_*',
+    'google_project_service.Project_Apis_artifactregistrygoogleapiscom_*',
+    'google_project_service_identity.Project_ServiceAgents_artifactregistrygoogleapiscom_*',
+    'google_project_service.Project_Apis_containerscanninggoogleapiscom_*',
+  ];
+}
+
+function addresses(json: TerraformJson): string[] {
+  const all: string[] = [];
+  for (const [type, resources] of Object.entries(json.resource ?? {})) for (const name of Object.keys(resources)) all.push(`${type}.${name}`);
+  for (const [type, sources] of Object.entries(json.data ?? {})) for (const name of Object.keys(sources)) all.push(`data.${type}.${name}`);
+  for (const [name, configs] of Object.entries(json.provider ?? {})) for (const config of configs as { alias?: string }[]) all.push(`provider.${name}${config.alias ? `.${config.alias}` : ''}`);
+  return all.sort();
+}
+
+const app = Testing.app();
+buildStacks(app, exampleCatalog());
+const now = Object.fromEntries(
+  app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((stack) => [stack.node.id, addresses(synthJson(stack))]),
+);
+const masked = (address: string) => address.replace(/_[0-9A-F]{8}$/, '_*');
+
+describe('the example catalog addresses', () => {
+  it('has the same stacks as before, plus intended new stacks', () => {
+    expect(Object.keys(now).sort()).toEqual([...new Set([...Object.keys(BEFORE), ...Object.keys(INTENDED_ADDITIONS).filter((s) => !(s in BEFORE))])].sort());
+  });
+
+  it.each(Object.keys(BEFORE))('%s keeps every address it had', (stack) => {
+    expect(BEFORE[stack].filter((address) => !now[stack].includes(address))).toEqual([]);
+  });
+
+  it.each(Object.keys(BEFORE))('%s adds only the intended addresses', (stack) => {
+    const added = now[stack].filter((address) => !BEFORE[stack].includes(address)).map(masked);
+    expect(added).toEqual((INTENDED_ADDITIONS[stack] ?? []).slice().sort());
+  });
+});
