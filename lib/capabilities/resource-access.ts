@@ -20,6 +20,7 @@ const CLUSTER = { planner: 'roles/container.viewer', applier: 'roles/container.a
 const IN_CLUSTER = { ...CLUSTER, scope: 'platform' } as const;
 const DNS = { planner: 'roles/dns.reader', applier: 'roles/dns.admin' } as const;
 const STORAGE = { planner: 'roles/storage.bucketViewer', applier: 'roles/storage.admin' } as const;
+const ARTIFACT_REGISTRY = { planner: 'roles/artifactregistry.reader', applier: 'roles/artifactregistry.admin' } as const;
 const LOGGING = { planner: 'roles/logging.viewer', applier: 'roles/logging.configWriter' } as const;
 
 /**
@@ -73,6 +74,13 @@ export const BASELINE_RESOURCES: Readonly<Record<string, ResourceAccess>> = {
   google_dns_managed_zone_iam_member: DNS,
   google_storage_bucket: { ...STORAGE, protect: 'bucket' },
   google_storage_bucket_iam_member: STORAGE,
+  // The service's image repository (CMEK) and who may push and pull.
+  google_artifact_registry_repository: ARTIFACT_REGISTRY,
+  google_artifact_registry_repository_iam_member: ARTIFACT_REGISTRY,
+  // Which images the clusters admit.
+  google_binary_authorization_policy: { planner: 'roles/binaryauthorization.policyViewer', applier: 'roles/binaryauthorization.policyEditor' },
+  // Cluster add-ons (ExternalDNS, Velero) from pinned Helm charts.
+  helm_release: IN_CLUSTER,
 };
 
 /** Data sources the stacks read (plan and apply both refresh them); null: no Google API call. */
@@ -81,6 +89,8 @@ export const DATA_SOURCES: Readonly<Record<string, ResourceAccess | null>> = {
   google_compute_network: NETWORK,
   google_bigquery_default_service_account: BIGQUERY,
   google_client_config: null,
+  // The platform project's number (GKE's service agent); projectIamAdmin includes resourcemanager.projects.get.
+  google_project: { planner: 'roles/browser', applier: 'roles/resourcemanager.projectIamAdmin' },
 };
 
 /** Every resource type: the baseline's and every capability's. */
