@@ -4,20 +4,24 @@
 // Environment: CATALOG_DIR (default: the current directory); STACKS (comma-
 // separated stack patterns, like the arguments); CDKTF_OUTDIR (default
 // cdktf.out); SYNTH_WORKERS (threads for a full synth, default one per core
-// from 200 stacks). The whole catalog is validated even when only some stacks
-// are synthesized.
+// from 200 stacks); SYNTH_PUBLIC_PATH=1 (render through cdktf's public API
+// only). The whole catalog is validated even when only some stacks are
+// synthesized; the output is replaced as a whole, under cdktf.out.lock.
 import { CatalogError, loadCatalog } from '../lib/catalog/load';
 import { stackNames } from '../lib/app';
-import { StackSelectionError, SynthError, stackSelector, synthesizeCatalog } from '../lib/synth';
+import { StackSelectionError, SynthError, prestartForCatalog, stackSelector, synthesizeCatalog } from '../lib/synth';
 import { cappedLines, createProgress, plural, progressWanted, summarizeList } from '../lib/cli-output';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   let catalog;
   let include;
+  const root = process.env.CATALOG_DIR ?? process.cwd();
+  const patterns = [...process.argv.slice(2), ...(process.env.STACKS ?? '').split(',')];
+  // A full synth of a large catalog: its workers load cdktf while this thread reads the catalog.
+  const prestarted = patterns.every((pattern) => pattern.trim() === '') ? prestartForCatalog(root) : undefined;
   try {
-    catalog = loadCatalog(process.env.CATALOG_DIR ?? process.cwd());
-    const patterns = [...process.argv.slice(2), ...(process.env.STACKS ?? '').split(',')];
+    catalog = loadCatalog(root);
     include = stackSelector(patterns, stackNames(catalog));
   } catch (error) {
     if (error instanceof CatalogError || error instanceof StackSelectionError) {
@@ -29,7 +33,7 @@ async function main(): Promise<void> {
   const progress = progressWanted(process.stderr, process.env) ? createProgress(process.stderr) : undefined;
   let summary;
   try {
-    summary = await synthesizeCatalog(catalog, { include, onProgress: progress?.update });
+    summary = await synthesizeCatalog(catalog, { include, prestarted, onProgress: progress?.update });
   } finally {
     progress?.clear();
   }

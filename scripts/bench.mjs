@@ -2,8 +2,10 @@
 // For synthetic catalogs of N services (BENCH_SIZES, default 10,100,1000) in
 // a temporary directory (the real catalog is never touched), measures as
 // whole processes: full synth (wall, CPU, peak RSS), time per stack, one
-// changed service synthesized by name, a no-change re-synth, and the floor
-// of writing the same JSON with plain JSON.stringify. Prints a table and
+// changed service synthesized by name, a no-change re-synth, the full synth
+// on cdktf's public path (SYNTH_PUBLIC_PATH=1: what synth falls back to when
+// cdktf's internals change), and the floor of writing the same JSON with
+// plain JSON.stringify. Prints a table and
 // writes .bench/results.json. Nothing here asserts a time: it reports.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -121,6 +123,9 @@ async function benchSize(count) {
     const again = await measure(MAIN, [], env);
     const againRewritten = changedSince(before).length;
 
+    // The fallback: cdktf's public API only, into its own folder.
+    const publicPath = await measure(MAIN, [], { ...env, CDKTF_OUTDIR: join(tmp, 'public.out'), SYNTH_PUBLIC_PATH: '1' });
+
     const floorS = jsonFloor(files, join(tmp, 'floor'));
     let baseline;
     if (args.has('--with-baseline')) {
@@ -134,6 +139,7 @@ async function benchSize(count) {
       full: { wallS: full.wallS, cpuS: full.cpuS, peakRssMb: full.peakRssMb, msPerStack: (full.wallS * 1000) / files.length, summary: full.stdout.trim() },
       oneService: { stacks: `service-${service}-*`, wallS: one.wallS, peakRssMb: one.peakRssMb, filesRewritten: oneRewritten },
       noChange: { wallS: again.wallS, filesRewritten: againRewritten },
+      publicPath: { wallS: publicPath.wallS, cpuS: publicPath.cpuS, peakRssMb: publicPath.peakRssMb },
       jsonFloorS: floorS,
       synthOverFloor: full.wallS / floorS,
       baseline: baseline && { wallS: baseline.wallS, cpuS: baseline.cpuS, peakRssMb: baseline.peakRssMb },
@@ -155,6 +161,8 @@ function table(results) {
     ['files written', (r) => r.oneService.filesRewritten],
     ['no-change s', (r) => r.noChange.wallS.toFixed(2)],
     ['rewritten', (r) => r.noChange.filesRewritten],
+    ['public path s', (r) => r.publicPath.wallS.toFixed(2)],
+    ['public RSS MB', (r) => r.publicPath.peakRssMb.toFixed(0)],
     ['JSON floor s', (r) => r.jsonFloorS.toFixed(2)],
     ['synth/floor', (r) => `${r.synthOverFloor.toFixed(0)}x`],
     ...(results.some((r) => r.baseline) ? [['cdktf synth s', (r) => r.baseline?.wallS.toFixed(2) ?? '-'], ['cdktf RSS MB', (r) => r.baseline?.peakRssMb.toFixed(0) ?? '-']] : []),

@@ -1,12 +1,13 @@
-// Runs the policy rules on every synth. The aspect collects the stack's
-// resources as cdktf visits them and checks them all when it reaches the
-// stack's last node (so changes made by other aspects to earlier nodes are
-// seen), then throws one error listing every violation: a developer fixes
-// them all in one round. Throwing from the aspect (not a validation) also
-// fails Testing.synth and App({ skipValidation: true }).
+// Runs the policy rules on every synth, over the stack's rendered Terraform
+// JSON: what Terraform will see, after every aspect and override, with each
+// element resolved once (by the synth, not by the policy). Our synth
+// (lib/synth/render.ts) hands each stack's document to `check`; under
+// cdktf's own synth (app.synth, Testing.synth) the aspect checks the document
+// the stack's toTerraform() returns. One error lists every violation: a
+// developer fixes them all in one round. It is thrown from synth (not a
+// validation), so Testing.synth and App({ skipValidation: true }) fail too.
 import { type IConstruct } from 'constructs';
 import { Aspects, type IAspect, TerraformResource, TerraformStack } from 'cdktf';
-import { resolveFragment } from '../resolved-fragments';
 import { type PolicyResource, type PolicyRule, RULES } from './rules';
 import { allWaivers, findWaiver, type Waiver } from './waivers';
 
@@ -38,33 +39,38 @@ export class PolicyError extends Error {
   }
 }
 
-/** The attributes of `resource` as they will appear in cdk.tf.json. */
-export function resolvedConfig(resource: TerraformResource): Record<string, unknown> {
-  const json = resolveFragment(resource) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-  const [config] = Object.values(json.resource[resource.terraformResourceType]);
+/** A stack's Terraform JSON as synth renders it (only the parts the policy reads). */
+export interface StackDocument {
+  readonly resource?: Readonly<Record<string, Readonly<Record<string, Record<string, unknown>>>>>;
+}
+
+/** The attributes of `resource` in `document`, as they appear in cdk.tf.json. */
+export function resolvedConfig(resource: TerraformResource, document: StackDocument): Record<string, unknown> {
+  const config = document.resource?.[resource.terraformResourceType]?.[resource.friendlyUniqueId];
+  if (config === undefined) throw new Error(`Policy: ${resource.node.path} (${resource.terraformResourceType}.${resource.friendlyUniqueId}) is not in its stack's rendered JSON`);
   return config;
 }
 
-/** Every violation of `rules` by `resource`, waived ones included (see {@link findWaiver}). */
-export function checkResource(resource: TerraformResource, rules: readonly PolicyRule[] = RULES): Violation[] {
+/** Every violation of `rules` by `resource` as rendered in `document`, waived ones included (see {@link findWaiver}). */
+export function checkResource(resource: TerraformResource, document: StackDocument, rules: readonly PolicyRule[] = RULES): Violation[] {
   const subject: PolicyResource = {
     type: resource.terraformResourceType,
     path: resource.node.path,
-    config: resolvedConfig(resource),
+    config: resolvedConfig(resource, document),
     resource,
   };
   return rules.flatMap((rule) => rule.check(subject).map((problem) => ({ rule: rule.id, path: subject.path, problem, fix: rule.fix })));
 }
 
-interface StackRun {
-  readonly last: IConstruct;
-  readonly resources: TerraformResource[];
+/** The stack's own resources (not those of nested stacks), in construct order. */
+function stackResources(stack: TerraformStack): TerraformResource[] {
+  return stack.node.findAll().filter((node): node is TerraformResource => TerraformResource.isTerraformResource(node) && TerraformStack.of(node) === stack);
 }
 
 export class PolicyAspect implements IAspect {
   private readonly rules: readonly PolicyRule[];
   private readonly log: (line: string) => void;
-  private readonly runs = new Map<TerraformStack, StackRun>();
+  private readonly guarded = new WeakSet<TerraformStack>();
   /** The waiver lines of the last check of each stack. */
   readonly notices = new Map<TerraformStack, string[]>();
 
@@ -73,24 +79,28 @@ export class PolicyAspect implements IAspect {
     this.log = options.log ?? (() => {});
   }
 
+  /**
+   * Under cdktf's own synth, checks the document the stack renders: its
+   * toTerraform() runs after every aspect and validation. (Our synth renders
+   * with the class method and calls `check` itself.)
+   */
   visit(node: IConstruct): void {
-    if (TerraformStack.isStack(node)) {
-      // A new synth of this stack: aspects visit in the order of findAll().
-      this.runs.set(node, { last: node.node.findAll().at(-1) ?? node, resources: [] });
-    }
-    const stack = TerraformStack.of(node);
-    const run = this.runs.get(stack);
-    if (!run) return;
-    if (TerraformResource.isTerraformResource(node)) run.resources.push(node);
-    if (node === run.last) this.finish(stack, run.resources);
+    if (!TerraformStack.isStack(node) || this.guarded.has(node)) return;
+    this.guarded.add(node);
+    const render = node.toTerraform.bind(node);
+    node.toTerraform = () => {
+      const document = render();
+      this.check(node, document as StackDocument);
+      return document;
+    };
   }
 
-  private finish(stack: TerraformStack, resources: readonly TerraformResource[]): void {
-    this.runs.delete(stack);
+  /** Checks `stack` as rendered in `document`: returns its waiver lines (notices), throws a PolicyError listing every violation. */
+  check(stack: TerraformStack, document: StackDocument): string[] {
     const violations: Violation[] = [];
     const usedWaivers = new Set<string>();
-    for (const resource of resources) {
-      for (const violation of checkResource(resource, this.rules)) {
+    for (const resource of stackResources(stack)) {
+      for (const violation of checkResource(resource, document, this.rules)) {
         const waiver = findWaiver(resource, violation.rule);
         if (waiver) usedWaivers.add(waiverKey(waiver));
         else violations.push(violation);
@@ -105,14 +115,18 @@ export class PolicyAspect implements IAspect {
     }
     this.notices.set(stack, notices);
     if (violations.length > 0) throw new PolicyError(stack.node.id, violations);
+    return notices;
   }
 }
 
 /** The waiver lines of `stack`'s last policy check (a notice each; synth prints them once, not as errors). */
 export function policyNotices(stack: TerraformStack): string[] {
-  return Aspects.of(stack)
-    .all.filter((aspect): aspect is PolicyAspect => aspect instanceof PolicyAspect)
-    .flatMap((aspect) => aspect.notices.get(stack) ?? []);
+  return policiesOf(stack).flatMap((aspect) => aspect.notices.get(stack) ?? []);
+}
+
+/** The policy aspects `applyPolicies` put on `stack` (our synth calls their `check`). */
+export function policiesOf(stack: TerraformStack): PolicyAspect[] {
+  return Aspects.of(stack).all.filter((aspect): aspect is PolicyAspect => aspect instanceof PolicyAspect);
 }
 
 function waiverKey(waiver: Waiver): string {

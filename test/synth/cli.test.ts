@@ -2,7 +2,7 @@
 // CDKTF_OUTDIR, and the sharded full synth (worker threads need the
 // transpiled dist/, so this suite builds it first).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers';
@@ -63,5 +63,45 @@ describe('node dist/bin/main.js', () => {
     const run = synth([], { SYNTH_WORKERS: 'many' });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/SYNTH_WORKERS=many: expected a whole number of at least 1/);
+  });
+});
+
+describe('npx cdktf synth (the cdktf CLI runs dist/bin/main.js)', () => {
+  const CDKTF = join(REPO_ROOT, 'node_modules', '.bin', 'cdktf');
+
+  /** A project folder with the example catalog and a cdktf.json whose app is our synth. */
+  function project(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-cdktf-cli-'));
+    cpSync(join(REPO_ROOT, 'platform.yaml'), join(dir, 'platform.yaml'));
+    cpSync(join(REPO_ROOT, 'services'), join(dir, 'services'), { recursive: true });
+    const config = JSON.parse(readFileSync(join(REPO_ROOT, 'cdktf.json'), 'utf8'));
+    writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ ...config, app: `node ${MAIN}` }));
+    return dir;
+  }
+
+  function cdktfSynth(dir: string) {
+    return spawnSync(CDKTF, ['synth'], {
+      cwd: dir,
+      env: { ...process.env, CATALOG_DIR: dir, CHECKPOINT_DISABLE: '1', STACKS: '', SYNTH_WORKERS: '', CDKTF_OUTDIR: '' },
+      encoding: 'utf8',
+    });
+  }
+
+  it('passes on a fresh checkout, on a re-run, and after a service is removed (the decommissioning flow)', () => {
+    const dir = project();
+    const first = cdktfSynth(dir);
+    expect(first.status).toBe(0);
+    expect(readdirSync(join(dir, 'cdktf.out', 'stacks'))).toContain('service-search-production');
+
+    expect(cdktfSynth(dir).status).toBe(0);
+
+    rmSync(join(dir, 'services', 'search.yaml')); // git rm services/search.yaml
+    const removed = cdktfSynth(dir);
+    expect(removed.stderr).not.toMatch(/ENOENT|Error/);
+    expect(removed.status).toBe(0);
+    expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'service-search-production'))).toBe(false);
+    const manifest = JSON.parse(readFileSync(join(dir, 'cdktf.out', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).not.toContain('service-search-production');
+    expect(Object.keys(manifest.stacks)).toContain('service-payment-production');
   });
 });

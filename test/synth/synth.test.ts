@@ -1,10 +1,11 @@
 // The fast synth path (lib/synth.ts): same bytes as cdktf, incremental
 // writes, a correct manifest, subset and full synth.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, realpathSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { AnnotationMetadataEntryType, Annotations, App, TerraformStack } from 'cdktf';
-import { ref } from 'cdktf/lib/tfExpression';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BOOTSTRAP_STATE_FILE } from '../../stacks/bootstrap-stack';
+import { generations } from '../../lib/synth/write';
+import { AnnotationMetadataEntryType, Annotations, App, TerraformStack, ref } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { stackNames } from '../../lib/app';
 import { loadCatalog } from '../../lib/catalog/load';
@@ -12,11 +13,10 @@ import {
   SynthError,
   renderStacks,
   shardOf,
+  renderShard,
   stableStringify,
   synthesizeCatalog,
-  synthesizeShard,
   useFastTokens,
-  writeManifest,
 } from '../../lib/synth';
 import { exampleCatalog, tempCatalog } from '../helpers';
 import type * as Cdktf from 'cdktf';
@@ -118,52 +118,59 @@ describe('synthesizeCatalog', () => {
   });
 
   it('removes the folders and manifest entries of stacks that no longer exist on a full synth only', async () => {
+    const root = tempCatalog({ 'services/retired.yaml': readFileSync(join(root0(), 'services', 'search.yaml'), 'utf8') });
     const outdir = freshOutdir();
-    await synthesizeCatalog(catalog, { outdir, workers: 1 });
+    await synthesizeCatalog(loadCatalog(root), { outdir, workers: 1 });
     const gone = join(outdir, 'stacks', 'service-retired-production');
-    mkdirSync(gone);
-    writeFileSync(join(gone, 'cdk.tf.json'), '{}');
-    const retired = 'service-retired-production';
-    writeManifest(
-      outdir,
-      manifestOf(outdir).version,
-      [
-        {
-          name: retired,
-          constructPath: retired,
-          workingDirectory: join('stacks', retired),
-          synthesizedStackPath: join('stacks', retired, 'cdk.tf.json'),
-          stackMetadataPath: join('stacks', retired, 'metadata.json'),
-          annotations: [],
-          dependencies: [],
-        },
-      ],
-      false,
-    );
-    expect(Object.keys(manifestOf(outdir).stacks)).toContain('service-retired-production');
+    expect(existsSync(gone)).toBe(true);
+    rmSync(join(root, 'services', 'retired.yaml'));
 
-    await synthesizeCatalog(catalog, { outdir, include: (name) => name === 'platform' });
+    await synthesizeCatalog(loadCatalog(root), { outdir, include: (name) => name === 'platform' });
     expect(existsSync(gone)).toBe(true);
     expect(Object.keys(manifestOf(outdir).stacks)).toContain('service-retired-production');
 
-    const summary = await synthesizeCatalog(catalog, { outdir, workers: 1 });
-    expect(summary.removed).toEqual(['service-retired-production']);
+    const summary = await synthesizeCatalog(loadCatalog(root), { outdir, workers: 1 });
+    expect([...summary.removed].sort()).toEqual(['service-retired-development', 'service-retired-production']);
     expect(existsSync(gone)).toBe(false);
     expect(Object.keys(manifestOf(outdir).stacks).sort()).toEqual([...allStacks].sort());
   });
+
+  it('is a link to one complete generation; a no-change synth creates none', async () => {
+    const outdir = freshOutdir();
+    await synthesizeCatalog(catalog, { outdir, workers: 1 });
+    expect(lstatSync(outdir).isSymbolicLink()).toBe(true);
+    const first = generations(outdir);
+    expect(first).toEqual([realpathSync(outdir)]);
+    expect(basename(first[0])).toMatch(/^\.cdktf\.out\.gen-/);
+    expect(dirname(first[0])).toBe(realpathSync(dirname(outdir))); // a sibling: relative paths out of it land where they would from cdktf.out
+    // Terraform runs in the physical folder: the bootstrap state still lands beside cdktf.out.
+    expect(resolve(realpathSync(join(outdir, 'stacks', 'bootstrap')), BOOTSTRAP_STATE_FILE)).toBe(join(realpathSync(dirname(outdir)), 'terraform.bootstrap.tfstate'));
+    await synthesizeCatalog(catalog, { outdir, workers: 1 });
+    expect(generations(outdir)).toEqual(first);
+    expect(existsSync(`${outdir}.lock`)).toBe(false);
+  });
 });
 
-describe('synthesizeShard', () => {
-  it('constructs only the stacks its filter accepts', () => {
+/** The repository root, where the example services are. */
+function root0(): string {
+  return join(__dirname, '..', '..');
+}
+
+describe('renderShard', () => {
+  it('constructs only the stacks its filter accepts, and writes nothing', () => {
     const outdir = freshOutdir();
     const asked: string[] = [];
-    const result = synthesizeShard(catalog, outdir, (name) => {
-      asked.push(name);
-      return name === 'service-recommend-development';
+    const result = renderShard(catalog, {
+      outdir,
+      include: (name) => {
+        asked.push(name);
+        return name === 'service-recommend-development';
+      },
     });
-    expect(result.manifests.map((m) => m.name)).toEqual(['service-recommend-development']);
+    expect(result.stacks.map((s) => s.manifest.name)).toEqual(['service-recommend-development']);
+    expect(JSON.parse(result.stacks[0].json)['//'].metadata.stackName).toBe('service-recommend-development');
     expect([...asked].sort()).toEqual([...allStacks].sort());
-    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['service-recommend-development']);
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual([]);
   });
 
   it('shards split every stack between them, each stack to exactly one', () => {
