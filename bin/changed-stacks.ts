@@ -1,19 +1,21 @@
 #!/usr/bin/env node
-// npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>] [--max-jobs <n>]
+// npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>] [--max-jobs <n>] [--markers <dir>]
 // Prints the JSON list of stacks CI plans whose configuration differs.
 // --only keeps one stack (a run by hand), and fails if it did not change.
 // --max-jobs caps the jobs of the `shards` output (default 256, GitHub's matrix limit).
+// --markers adds the stacks whose last apply did not finish (lib/ci/apply-markers.ts):
+// <dir> holds the apply markers copied from gs://<stateBucket>/applied/.
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { changedStacks, githubOutputs, isPlannedInCi, GITHUB_MATRIX_LIMIT } from '../lib/ci/changed-stacks';
-import { loadCatalog } from '../lib/catalog/load';
 import { runCli, UsageError } from '../lib/ci/cli';
+import { pendingStacks } from '../lib/ci/apply-markers';
 
-const USAGE = 'usage: npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>] [--max-jobs <n>]';
+const USAGE = 'usage: npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>] [--max-jobs <n>] [--markers <dir>]';
 
 runCli(USAGE, () => {
   const { values } = parseArgs({
-    options: { base: { type: 'string' }, head: { type: 'string' }, 'github-output': { type: 'string' }, only: { type: 'string' }, 'max-jobs': { type: 'string' } },
+    options: { base: { type: 'string' }, head: { type: 'string' }, 'github-output': { type: 'string' }, only: { type: 'string' }, 'max-jobs': { type: 'string' }, markers: { type: 'string' } },
     strict: true,
   });
   if (!values.base || !values.head) throw new UsageError('--base and --head are required');
@@ -22,6 +24,11 @@ runCli(USAGE, () => {
     throw new UsageError(`--max-jobs ${values['max-jobs']}: expected a whole number from 1 to ${GITHUB_MATRIX_LIMIT} (GitHub's matrix limit)`);
   }
   let changes = changedStacks(values.base, values.head);
+  if (values.markers !== undefined) {
+    const pending = pendingStacks(values.head, values.markers, changes);
+    for (const stack of pending) console.error(`${stack.name}: not applied as configured on this commit (its last apply failed, was cancelled or never ran): applying it again`);
+    changes = [...changes, ...pending];
+  }
   if (values.only !== undefined) {
     const only = values.only;
     changes = changes.filter((c) => c.name === only);
@@ -34,9 +41,8 @@ runCli(USAGE, () => {
   if (changes.length === 0) console.error('no stack changed');
   console.log(JSON.stringify(changes.filter(isPlannedInCi).map((c) => c.name)));
   if (values['github-output']) {
-    // Environment names come from the catalog being planned (the head).
-    const environments = Object.keys(loadCatalog(process.env.CATALOG_DIR ?? process.cwd()).platform.environments);
-    const outputs = githubOutputs(changes, environments, maxJobs);
+    // Kinds and environments come from what synth wrote next to each stack (delivery.json).
+    const outputs = githubOutputs(changes, maxJobs);
     appendFileSync(values['github-output'], Object.entries(outputs).map(([key, value]) => `${key}=${value}\n`).join(''));
   }
 });

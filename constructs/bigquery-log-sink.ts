@@ -4,10 +4,13 @@ import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-da
 import { LoggingProjectSink } from '@cdktf/provider-google/lib/logging-project-sink';
 import type { ITerraformDependable } from 'cdktf';
 import type { Labels } from '../lib/labels';
-import { ROLES } from '../lib/iam-roles';
+import { ROLES, type Grantee } from '../lib/iam-roles';
 import { throwIfProblems } from '../lib/props';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What a reader of the dataset ({@link BigQueryLogSink.grantRead}) needs on the project its queries run in. */
+export const LOG_READER_PROJECT_ROLES = [ROLES.bigQueryJobUser] as const;
 
 export interface BigQueryLogSinkProps {
   readonly project: string;
@@ -90,6 +93,22 @@ export class BigQueryLogSink extends Construct {
 
     const sources = (this.node.tryFindChild('Sources') as Construct | undefined) ?? new Construct(this, 'Sources');
     return this.sinkInto(new Construct(sources, id), source.project, source.sinkName, source.filter);
+  }
+
+  /**
+   * Lets `grantee` read the logs: BigQuery Data Viewer on this dataset only
+   * (no other dataset of the project), keyed `Readers/<grantee key>`. Queries
+   * also need {@link LOG_READER_PROJECT_ROLES} on a project they run in; grant
+   * those with the grantee's other project roles (one grant per role).
+   */
+  grantRead(grantee: Grantee): void {
+    const readers = (this.node.tryFindChild('Readers') as Construct | undefined) ?? new Construct(this, 'Readers');
+    new BigqueryDatasetIamMember(readers, grantee.key, {
+      project: this.project,
+      datasetId: this.dataset.datasetId,
+      role: ROLES.bigQueryDataViewer,
+      member: grantee.member,
+    });
   }
 
   /** A sink in `project` into this dataset, and its writer granted on the dataset (ids `Sink`, `SinkWriter` under `scope`). */

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
+import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import type { ITerraformDependable } from 'cdktf';
 import type { Labels } from '../lib/labels';
 import { ROLES, type Grantee } from '../lib/iam-roles';
 import { throwIfProblems } from '../lib/props';
@@ -52,6 +54,12 @@ export const POSTGRES_FLAGS = [
   { name: 'log_statement', value: 'ddl' },
 ] as const;
 
+/** What a principal needs on the project to connect (connector, Auth Proxy) and log in with IAM. */
+export const CLOUD_SQL_LOGIN_ROLES = [ROLES.cloudSqlClient, ROLES.cloudSqlInstanceUser] as const;
+
+/** The port the Cloud SQL connectors and Auth Proxy connect to on the instance (server-side proxy). */
+export const CLOUD_SQL_CONNECTOR_PORT = 3307;
+
 export const MYSQL_FLAGS = [{ name: 'cloudsql_iam_authentication', value: 'on' }] as const;
 
 /**
@@ -63,6 +71,7 @@ export const MYSQL_FLAGS = [{ name: 'cloudsql_iam_authentication', value: 'on' }
  */
 export class CloudSqlInstance extends Construct {
   readonly instance: SqlDatabaseInstance;
+  readonly engine: 'postgres' | 'mysql';
   private readonly project: string;
   private readonly grants = new Construct(this, 'Iam');
 
@@ -75,6 +84,7 @@ export class CloudSqlInstance extends Construct {
 
     const project = props.project;
     this.project = project.projectId;
+    this.engine = props.engine;
     const postgres = props.engine === 'postgres';
     const protect = props.deletionProtection ?? true;
     this.instance = new SqlDatabaseInstance(this, 'Instance', {
@@ -121,9 +131,50 @@ export class CloudSqlInstance extends Construct {
     }
   }
 
-  /** Lets `grantee` connect (Cloud SQL connector) and log in with IAM database authentication. */
+  /**
+   * A database user for a Google service account that logs in with IAM
+   * database authentication (no password anywhere). Named as Cloud SQL
+   * requires: PostgreSQL takes the email without `.gserviceaccount.com`;
+   * MySQL takes the full email and stores the part before `@` (the provider
+   * ignores that difference). The account also needs {@link grantClient}.
+   * Returns the user; the login name is {@link iamLoginName}.
+   */
+  addIamServiceAccountUser(account: { readonly key: string; readonly email: string }, options: { dependsOn?: ITerraformDependable[] } = {}): SqlUser {
+    if (!/^[^@\s]+@[^@\s]+\.gserviceaccount\.com$/.test(account.email)) {
+      throw new Error(`${this.node.path}: "${account.email}" is not a service account email (<name>@<project>.iam.gserviceaccount.com); pass the account's literal address (WorkloadIdentity.address)`);
+    }
+    const name = this.engine === 'postgres' ? account.email.replace(/\.gserviceaccount\.com$/, '') : account.email;
+    // Keyed like grants (`serviceAccount:<account id>`): the id never depends on the project.
+    return new SqlUser(this.users(), account.key, {
+      project: this.project,
+      instance: this.instance.name,
+      name,
+      type: 'CLOUD_IAM_SERVICE_ACCOUNT',
+      dependsOn: options.dependsOn,
+    });
+  }
+
+  /**
+   * A database user for a Google group: every member logs in as themselves
+   * with IAM (members also need {@link grantClient} for the group). Database
+   * privileges granted to the group's user apply to every member.
+   */
+  addIamGroupUser(groupEmail: string): SqlUser {
+    return new SqlUser(this.users(), `group:${groupEmail}`, { project: this.project, instance: this.instance.name, name: groupEmail, type: 'CLOUD_IAM_GROUP' });
+  }
+
+  /** The user name `serviceAccountEmail` connects as (e.g. in the connector's or Auth Proxy's connection settings). */
+  iamLoginName(serviceAccountEmail: string): string {
+    return this.engine === 'postgres' ? serviceAccountEmail.replace(/\.gserviceaccount\.com$/, '') : serviceAccountEmail.split('@')[0];
+  }
+
+  private users(): Construct {
+    return (this.node.tryFindChild('Users') as Construct | undefined) ?? new Construct(this, 'Users');
+  }
+
+  /** Lets `grantee` connect (Cloud SQL connector) and log in with IAM database authentication ({@link CLOUD_SQL_LOGIN_ROLES} on the project). */
   grantClient(grantee: Grantee): void {
-    for (const role of [ROLES.cloudSqlClient, ROLES.cloudSqlInstanceUser]) {
+    for (const role of CLOUD_SQL_LOGIN_ROLES) {
       new ProjectIamMember(this.grants, `${grantee.key}=${role}`, { project: this.project, role, member: grantee.member });
     }
   }

@@ -4,8 +4,10 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import type { Labels } from '../lib/labels';
 import type { PinnedChart } from '../lib/cluster-addons';
 import { throwIfProblems } from '../lib/props';
+import { podSecurityLabels, type PodSecurityLevel } from '../lib/pod-security';
+import { waive } from '../lib/policy/waivers';
 
-export type PodSecurityLevel = 'restricted' | 'baseline';
+export type { PodSecurityLevel };
 
 export interface ClusterAddonProps {
   /** Namespace and release name. */
@@ -15,6 +17,8 @@ export interface ClusterAddonProps {
   readonly values: Readonly<Record<string, unknown>>;
   /** Pod Security Standard the namespace enforces; `restricted` is always warned and audited. @default restricted */
   readonly podSecurity?: PodSecurityLevel;
+  /** Why `baseline` is needed: required with it, printed on every synth as a waiver of pod-security-restricted. @default none (restricted) */
+  readonly podSecurityReason?: string;
   readonly labels: Labels;
 }
 
@@ -32,21 +36,20 @@ export class ClusterAddon extends Construct {
     const problems: string[] = [];
     if (!/^\d+\.\d+\.\d+$/.test(props.chart.version)) problems.push(`chart.version "${props.chart.version}" must be an exact version (e.g. "1.15.0"), so an upgrade is a reviewed change`);
     if (!/^https:\/\//.test(props.chart.repository)) problems.push(`chart.repository "${props.chart.repository}" must be an https:// URL`);
+    const level = props.podSecurity ?? 'restricted';
+    if (level === 'baseline' && (props.podSecurityReason ?? '').trim().length < 20) {
+      problems.push('podSecurityReason is required with podSecurity baseline: at least 20 characters saying why restricted cannot be met');
+    }
     throwIfProblems('ClusterAddon', this.node.path, problems);
 
-    const level = props.podSecurity ?? 'restricted';
     this.namespace = new NamespaceV1(this, 'Namespace', {
       metadata: {
         name: props.name,
-        labels: {
-          ...props.labels,
-          'pod-security.kubernetes.io/enforce': level,
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/audit': 'restricted',
-        },
+        // Pinned like team namespaces (lib/pod-security.ts); warn and audit stay restricted.
+        labels: { ...props.labels, ...podSecurityLabels(level) },
       },
     });
+    if (level === 'baseline') waive(this.namespace, 'pod-security-restricted', `baseline enforced: ${props.podSecurityReason?.trim()}`);
     this.release = new Release(this, 'Release', {
       name: props.name,
       namespace: this.namespace.metadata.name,

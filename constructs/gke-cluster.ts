@@ -21,7 +21,10 @@ export interface GkeClusterProps {
   readonly servicesRangeName: string;
   /** /28 for the control plane's private endpoint. */
   readonly masterCidr: string;
-  /** Stable names to CIDR ranges that may reach the control plane. @default none: only from inside the VPC */
+  /**
+   * Stable names to CIDR ranges that may reach the control plane's IP endpoint (people).
+   * CI uses the DNS endpoint (IAM-authorized) instead. @default none: only from inside the VPC
+   */
   readonly authorizedNetworks?: Readonly<Record<string, string>>;
   /** @default REGULAR */
   readonly releaseChannel?: 'RAPID' | 'REGULAR' | 'STABLE';
@@ -112,6 +115,10 @@ export class GkeCluster extends Construct {
         masterIpv4CidrBlock: props.masterCidr,
         masterGlobalAccessConfig: { enabled: false },
       },
+      // CI and Terraform reach the control plane on its DNS endpoint, authorized
+      // by IAM (container.clusters.connect), since runners' addresses change;
+      // authorized networks below still gate the IP endpoint for people.
+      controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
       masterAuthorizedNetworksConfig: {
         gcpPublicCidrsAccessEnabled: false,
         cidrBlocks: Object.entries(props.authorizedNetworks ?? {})

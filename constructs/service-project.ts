@@ -3,6 +3,9 @@ import { Project } from '@cdktf/provider-google/lib/project';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ComputeSharedVpcServiceProject } from '@cdktf/provider-google/lib/compute-shared-vpc-service-project';
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
+import { ProjectDefaultServiceAccounts } from '@cdktf/provider-google/lib/project-default-service-accounts';
+import { EssentialContactsContact } from '@cdktf/provider-google/lib/essential-contacts-contact';
+import { ResourceManagerLien } from '@cdktf/provider-google/lib/resource-manager-lien';
 import { GoogleProjectServiceIdentity } from '@cdktf/provider-google-beta/lib/google-project-service-identity';
 import type { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { Labels } from '../lib/labels';
@@ -17,6 +20,7 @@ export const BASELINE_APIS = [
   'cloudkms.googleapis.com',
   'cloudresourcemanager.googleapis.com',
   'compute.googleapis.com',
+  'essentialcontacts.googleapis.com',
   // Vulnerability scanning of the image repository.
   'containerscanning.googleapis.com',
   'iam.googleapis.com',
@@ -45,12 +49,37 @@ export interface ServiceProjectProps {
    * @default true
    */
   readonly dataAccessLogs?: boolean;
+  /**
+   * Who Google writes to about the project (security, technical, suspension
+   * notices): the owning team's group, not whoever created the project.
+   * @default none
+   */
+  readonly essentialContacts?: readonly string[];
+  /**
+   * A lien refusing project deletion (resourcemanager.projects.delete) to
+   * anyone, console and gcloud included: deletion_policy PREVENT guards only
+   * Terraform. Removing the project then takes removing the lien first.
+   * @default false
+   */
+  readonly lien?: boolean;
+  /**
+   * Removes Editor from the Compute Engine default service account (created
+   * with the compute API, which every project enables): anything running as
+   * it would otherwise be an editor of the project.
+   * @default true
+   */
+  readonly deprivilegeDefaultServiceAccount?: boolean;
 }
+
+/** What the essential contacts hear about: everything but billing, legal and product news. */
+export const ESSENTIAL_CONTACT_CATEGORIES = ['SECURITY', 'SUSPENSION', 'TECHNICAL'] as const;
 
 /**
  * A service's own GCP project: in the services folder, with billing, no
- * default network, deletion policy PREVENT, Data Access audit logs, its APIs
- * enabled and attached to the Shared VPC. IAM is additive (`*_iam_member`): grants made elsewhere stay.
+ * default network, deletion policy PREVENT (and a lien where asked), Data
+ * Access audit logs, the default compute service account without Editor,
+ * essential contacts, its APIs enabled and attached to the Shared VPC. IAM is
+ * additive (`*_iam_member`): grants made elsewhere stay.
  */
 export class ServiceProject extends Construct {
   readonly project: Project;
@@ -70,6 +99,9 @@ export class ServiceProject extends Construct {
       problems.push(`projectId "${props.projectId}" must be 6-30 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen (e.g. "acme-payment-prod")`);
     }
     if (!/^folders\/\d+$/.test(props.folder)) problems.push(`folder "${props.folder}" must look like folders/234567890123`);
+    for (const email of props.essentialContacts ?? []) {
+      if (!PATTERNS.email.test(email)) problems.push(`essentialContacts "${email}" must be an email address (e.g. "payments@example.com")`);
+    }
     throwIfProblems('ServiceProject', this.node.path, problems);
 
     this.projectId = props.projectId;
@@ -89,6 +121,35 @@ export class ServiceProject extends Construct {
         project: this.project.projectId,
         service: 'allServices',
         auditLogConfig: ['ADMIN_READ', 'DATA_READ', 'DATA_WRITE'].map((logType) => ({ logType })),
+      });
+    }
+    if (props.deprivilegeDefaultServiceAccount ?? true) {
+      new ProjectDefaultServiceAccounts(this, 'DefaultServiceAccounts', {
+        project: this.project.projectId,
+        action: 'DEPRIVILEGE',
+        // On destroy, give Editor back if the account still exists (the project's own state before).
+        restorePolicy: 'REVERT_AND_IGNORE_FAILURE',
+        dependsOn: this.apis.services,
+      });
+    }
+    if ((props.essentialContacts ?? []).length > 0) {
+      const contacts = new Construct(this, 'EssentialContacts');
+      for (const email of [...new Set(props.essentialContacts)].sort()) {
+        new EssentialContactsContact(contacts, email, {
+          parent: `projects/${props.projectId}`,
+          email,
+          languageTag: 'en',
+          notificationCategorySubscriptions: [...ESSENTIAL_CONTACT_CATEGORIES],
+          dependsOn: this.apis.services,
+        });
+      }
+    }
+    if (props.lien) {
+      new ResourceManagerLien(this, 'Lien', {
+        parent: `projects/${this.project.number}`,
+        restrictions: ['resourcemanager.projects.delete'],
+        origin: 'platform-catalog',
+        reason: 'Service project managed by the platform catalog: remove the service from the catalog (and this lien) to delete it',
       });
     }
     if (props.sharedVpcHostProject) {

@@ -8,9 +8,36 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import type { Labels } from '../lib/labels';
 import { PATTERNS, throwIfProblems } from '../lib/props';
 import { NODE_POOL_FACTS, NODE_POOL_LABEL, type NodePoolName } from '../lib/domain/node-pools';
+import { podSecurityLabels, type PodSecurityLevel } from '../lib/pod-security';
+import { waive } from '../lib/policy/waivers';
+import { TEAM_CLUSTER_ROLE } from './team-cluster-role';
 
 /** Google front ends: load balancer and health-check traffic to NEG backends. */
 export const GOOGLE_FRONT_END_RANGES = ['130.211.0.0/22', '35.191.0.0/16'];
+
+/**
+ * The GKE metadata server as pods reach it with Workload Identity on Dataplane
+ * V2: 169.254.169.254:80 (the metadata API) and 169.254.169.252:988 (the
+ * metadata server itself); without both, pods get no Google credentials.
+ */
+export const METADATA_SERVER_EGRESS = [
+  { cidr: '169.254.169.254/32', protocol: 'TCP', port: 80 },
+  { cidr: '169.254.169.252/32', protocol: 'TCP', port: 988 },
+] as const;
+
+/**
+ * Addresses that are not the internet: the VPC (nodes, pods, services, the
+ * control plane, private services such as Cloud SQL), shared address space
+ * and link-local. Egress to every other address goes out through Cloud NAT
+ * (Google APIs too, through Private Google Access).
+ */
+export const NON_INTERNET_RANGES = ['10.0.0.0/8', '100.64.0.0/10', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'];
+
+/** A private endpoint pods of the namespace may reach (e.g. the service's Cloud SQL on private service access). */
+export interface PrivateEndpoint {
+  readonly cidr: string;
+  readonly port: number;
+}
 
 export interface TeamNamespaceProps {
   /** DNS-1123 label, e.g. payment-prod. */
@@ -26,13 +53,28 @@ export interface TeamNamespaceProps {
   readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
   /** The application's Kubernetes service account. @default no service account */
   readonly serviceAccount?: { readonly name: string; readonly googleServiceAccountEmail: string };
+  /** Namespaces whose pods may call this one's. @default none: the namespace itself and Google's load balancers only */
+  readonly callerNamespaces?: readonly string[];
+  /** Namespaces this one's pods call. @default none: the namespace itself only */
+  readonly calleeNamespaces?: readonly string[];
+  /** Private addresses in the VPC the pods reach, by port (e.g. Cloud SQL). @default none */
+  readonly privateEndpoints?: readonly PrivateEndpoint[];
+  /**
+   * Pod Security Standard enforced: `baseline` is an exception that needs a
+   * reason (printed on every synth as a policy waiver); warn and audit stay
+   * restricted. @default restricted
+   */
+  readonly podSecurity?: { readonly level: PodSecurityLevel; readonly reason?: string };
 }
 
 /**
- * A team's namespace in the shared cluster: RBAC for its group, a
- * ResourceQuota, a LimitRange so every container has requests, and a default
- * NetworkPolicy admitting only traffic from its own namespace and Google's
- * load balancers.
+ * A team's namespace in the shared cluster: Pod Security Standards
+ * (restricted, pinned), its group bound to the team ClusterRole (edit minus
+ * NetworkPolicies), a ResourceQuota, a LimitRange so every container has
+ * requests, a default NetworkPolicy admitting only its own namespace, the
+ * namespaces of its callers and Google's load balancers, and default-deny
+ * egress except DNS, the metadata server, the internet through NAT and the
+ * namespaces it calls.
  */
 export class TeamNamespace extends Construct {
   readonly namespace: NamespaceV1;
@@ -43,6 +85,14 @@ export class TeamNamespace extends Construct {
     const problems: string[] = [];
     if (!PATTERNS.dnsLabel.test(props.name)) problems.push(`name "${props.name}" must be a DNS-1123 label (e.g. "payment-prod")`);
     if (!PATTERNS.email.test(props.ownerGroup)) problems.push(`ownerGroup "${props.ownerGroup}" must be a group email (e.g. "payments@example.com")`);
+    for (const namespace of [...(props.callerNamespaces ?? []), ...(props.calleeNamespaces ?? [])]) {
+      if (!PATTERNS.dnsLabel.test(namespace)) problems.push(`namespace "${namespace}" in callerNamespaces/calleeNamespaces must be a DNS-1123 label (e.g. "gateway-prod")`);
+    }
+    const podSecurity = props.podSecurity ?? { level: 'restricted' };
+    if ((podSecurity.level as string) === 'privileged') problems.push('podSecurity.level privileged is never allowed: use baseline with a reason');
+    if (podSecurity.level === 'baseline' && (podSecurity.reason ?? '').trim().length < 20) {
+      problems.push('podSecurity.reason is required with level baseline: at least 20 characters saying why restricted cannot be met');
+    }
     throwIfProblems('TeamNamespace', this.node.path, problems);
 
     this.name = props.name;
@@ -52,7 +102,7 @@ export class TeamNamespace extends Construct {
     this.namespace = new NamespaceV1(this, 'Namespace', {
       metadata: {
         name: props.name,
-        labels,
+        labels: { ...labels, ...podSecurityLabels(podSecurity.level) },
         annotations: {
           // Read by deploy tooling and reviewers: what pods must declare to land on the pool.
           'platform/node-selector': `${NODE_POOL_LABEL}=${nodePool}`,
@@ -61,10 +111,12 @@ export class TeamNamespace extends Construct {
       },
       waitForDefaultServiceAccount: false,
     });
+    if (podSecurity.level === 'baseline') waive(this.namespace, 'pod-security-restricted', `baseline enforced: ${podSecurity.reason?.trim()}`);
     const metadata = (name: string) => ({ name, namespace: this.namespace.metadata.name, labels });
     new RoleBindingV1(this, 'OwnerRoleBinding', {
       metadata: metadata('team-edit'),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      // Not `edit`: it could delete the NetworkPolicies below (constructs/team-cluster-role.ts).
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: TEAM_CLUSTER_ROLE },
       subject: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: props.ownerGroup }],
     });
     new ResourceQuotaV1(this, 'ResourceQuota', {
@@ -101,10 +153,29 @@ export class TeamNamespace extends Construct {
         ingress: [
           {
             from: [
-              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.name } } },
+              ...[props.name, ...(props.callerNamespaces ?? [])].map(namespaceSelector),
               ...GOOGLE_FRONT_END_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
             ],
           },
+        ],
+      },
+    });
+    new NetworkPolicyV1(this, 'DefaultEgressPolicy', {
+      metadata: metadata('default-egress'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [props.name, ...(props.calleeNamespaces ?? [])].map(namespaceSelector) },
+          {
+            to: [{ ...namespaceSelector('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: '53' })),
+          },
+          ...[...METADATA_SERVER_EGRESS, ...(props.privateEndpoints ?? []).map((endpoint) => ({ ...endpoint, protocol: 'TCP' }))].map(({ cidr, protocol, port }) => ({
+            to: [{ ipBlock: { cidr } }],
+            ports: [{ protocol, port: String(port) }],
+          })),
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_INTERNET_RANGES] } }] },
         ],
       },
     });
@@ -118,4 +189,8 @@ export class TeamNamespace extends Construct {
       });
     }
   }
+}
+
+function namespaceSelector(name: string) {
+  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } };
 }

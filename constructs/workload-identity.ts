@@ -33,6 +33,8 @@ export class WorkloadIdentity extends Construct {
   readonly grantee: Grantee;
   /** The value of the `iam.gke.io/gcp-service-account` annotation. */
   readonly email: string;
+  /** The same email spelled out (`<accountId>@<project>.iam.gserviceaccount.com`): known at plan time when the project is. */
+  readonly address: string;
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
@@ -56,6 +58,7 @@ export class WorkloadIdentity extends Construct {
       dependsOn: props.dependsOn,
     });
     this.email = this.serviceAccount.email;
+    this.address = `${props.accountId}@${props.project}.iam.gserviceaccount.com`;
     this.grantee = { key: `serviceAccount:${props.accountId}`, member: serviceAccountMember(this.serviceAccount.email) };
     new ServiceAccountIamMember(this, 'WorkloadIdentityUser', {
       serviceAccountId: this.serviceAccount.name,

@@ -34,6 +34,9 @@ export const ROLES = {
   storageObjectAdmin: 'roles/storage.objectAdmin',
   // The log sink's writer identity appends rows to the service's dataset.
   bigQueryDataEditor: 'roles/bigquery.dataEditor',
+  // The owning team reads its log dataset (on the dataset) and runs queries (on its project).
+  bigQueryDataViewer: 'roles/bigquery.dataViewer',
+  bigQueryJobUser: 'roles/bigquery.jobUser',
   // Shared VPC: service project identities use the host network.
   networkUser: 'roles/compute.networkUser',
   // Google service agents (BigQuery, Spanner) use a customer-managed key.
@@ -42,32 +45,8 @@ export const ROLES = {
   storageObjectCreator: 'roles/storage.objectCreator',
 } as const;
 
-/** Basic roles: never granted to people (policy) or teams (catalog), nor by ServiceProject.grant. */
-export const BASIC_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
-
-/**
- * Roles that let a holder change IAM or act as another identity (and so gain
- * any role that identity has). Teams never get them: who may do what is
- * decided in the catalog, where a pull request reviews it.
- */
-export const IAM_CONTROL_ROLES = [
-  'roles/resourcemanager.projectIamAdmin',
-  'roles/iam.securityAdmin',
-  'roles/iam.serviceAccountAdmin',
-  'roles/iam.serviceAccountKeyAdmin',
-  'roles/iam.serviceAccountTokenCreator',
-  'roles/iam.serviceAccountOpenIdTokenCreator',
-  'roles/iam.serviceAccountUser',
-  'roles/iam.workloadIdentityUser',
-  'roles/iam.roleAdmin',
-  // Admin of the service's CMEK key and log dataset: could destroy or rewrite them.
-  'roles/cloudkms.admin',
-  'roles/bigquery.admin',
-  'roles/bigquery.dataOwner',
-  // Run builds or deployments as more powerful service accounts.
-  'roles/cloudbuild.builds.editor',
-  'roles/deploymentmanager.editor',
-];
+// What teams are never granted: one list, with the tenant model (lib/catalog/team-roles.ts).
+export { BASIC_ROLES, IAM_CONTROL_ROLES } from './catalog/team-roles';
 
 /** GKE node pools need the metrics/logging roles and image pulls, nothing more. */
 export const NODE_ROLES = [
@@ -131,12 +110,16 @@ export const APPLIER_ACCOUNT_ID = 'terraform-applier';
 export const WORKLOAD_IDENTITY_USER = ROLES.workloadIdentityUser;
 
 /**
- * The planner (pull requests): reads everything `terraform plan` refreshes in
- * the platform project and the service projects folder, changes nothing.
- * Predefined read-only roles instead of roles/viewer, which the policy
- * forbids and which would also read data (e.g. BigQuery rows). The full list
- * (PLANNER_ROLES in lib/capabilities/ci-roles.ts) is these, then each
- * capability's planner roles, then PLANNER_DATA_ROLES.
+ * The planner (the trusted plan, drift and apply-selection jobs on main):
+ * reads the configuration `terraform plan` refreshes in the platform project
+ * and the service projects folder, changes nothing. Predefined read-only roles
+ * instead of roles/viewer, which the policy forbids and which would also read
+ * data (BigQuery rows, log entries, secret payloads). None of them reads a
+ * secret's value, a log entry or a Kubernetes Secret (container.viewer leaves
+ * Secrets out); container.viewer includes container.clusters.connect, which
+ * the cluster's DNS endpoint checks.
+ * The full list (PLANNER_ROLES in lib/capabilities/ci-roles.ts) is these,
+ * then each capability's planner roles, then PLANNER_DATA_ROLES.
  */
 export const PLANNER_BASELINE_ROLES = [
   'roles/browser',
@@ -151,11 +134,21 @@ export const PLANNER_BASELINE_ROLES = [
 export const PLANNER_DATA_ROLES = [
   'roles/cloudkms.viewer',
   'roles/bigquery.metadataViewer',
-  'roles/logging.viewer',
   'roles/storage.bucketViewer',
   'roles/artifactregistry.reader',
   'roles/binaryauthorization.policyViewer',
+  // Service projects' essential contacts (their liens are read with roles/browser).
+  'roles/essentialcontacts.viewer',
 ] as const;
+
+/**
+ * Refreshing log sinks needs these two; the predefined roles that have them
+ * (logging.viewer, logging.configWriter) also read log entries or write
+ * sinks, so the planner gets an organization custom role with only these.
+ */
+export const PLANNER_LOGGING_PERMISSIONS = ['logging.sinks.get', 'logging.sinks.list'] as const;
+/** The id of that custom role (organizations/<id>/roles/<this>). */
+export const PLANNER_LOGGING_ROLE_ID = 'terraformPlannerSinkViewer';
 
 /** Planner on the state bucket: reads state; plans run with -lock=false (no lock object is written). */
 export const PLANNER_STATE_ROLE = 'roles/storage.objectViewer';
@@ -182,6 +175,10 @@ export const APPLIER_FOLDER_DATA_ROLES = [
   'roles/compute.networkViewer',
   // Image repositories of the service projects, and their IAM.
   'roles/artifactregistry.admin',
+  // Project hardening (ServiceProject): essential contacts, the production lien.
+  // The default compute account is deprivileged with projectIamAdmin above.
+  'roles/essentialcontacts.admin',
+  'roles/resourcemanager.lienModifier',
 ] as const;
 
 /** Applier on the platform (host) project: network, cluster, DNS, backups, IAM. */

@@ -11,6 +11,7 @@ import { App, TerraformStack } from 'cdktf';
 import type { Catalog } from './catalog/load';
 import { buildStacks, stackNames } from './app';
 import { policyNotices } from './policy/aspect';
+import { stackMetadata, stackMetadataSidecar, writeStackMetadata } from './stack-metadata';
 import { defaultWorkers, renderShard, renderShards, stopWorkers, useFastTokens, type PrestartedWorkers } from './synth/shard';
 import { acquireLock, commitGeneration, discardGeneration, killPoint, startGeneration } from './synth/write';
 
@@ -99,7 +100,9 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
         shards > 1
           ? await renderShards(catalog, { outdir: staging, shards, publicPath: options.publicPath, prestarted: options.prestarted, onStack })
           : [renderShard(catalog, { outdir: staging, include: options.include, publicPath: options.publicPath, onStack })];
-      const stacks = results.flatMap((r) => r.stacks);
+      // CI's facts about each stack (environment, production, kind), next to it.
+      const facts = stackMetadata(catalog);
+      const stacks = results.flatMap((r) => r.stacks).map((stack) => ({ ...stack, sidecars: stackMetadataSidecar(facts, stack.name) }));
       killPoint('rendered');
       const commit = commitGeneration({
         outdir,
@@ -132,6 +135,7 @@ function synthesizeHcl(catalog: Catalog, outdir: string, include: ((stackName: s
   buildStacks(app, catalog, { include });
   app.synth();
   const names = app.node.findAll().filter((node) => TerraformStack.isStack(node)).map((node) => node.node.id);
+  writeStackMetadata(outdir, catalog, names);
   const notices = app.node.findAll().filter((node): node is TerraformStack => TerraformStack.isStack(node)).flatMap(policyNotices);
   return { outdir, stacks: names.length, written: names, unchanged: [], removed: [], warnings: [], notices, workers: 1 };
 }

@@ -8,12 +8,13 @@ import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-acco
 import { FolderIamMember } from '@cdktf/provider-google/lib/folder-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { OrganizationIamMember } from '@cdktf/provider-google/lib/organization-iam-member';
+import { OrganizationIamCustomRole } from '@cdktf/provider-google/lib/organization-iam-custom-role';
 import { BillingAccountIamMember } from '@cdktf/provider-google/lib/billing-account-iam-member';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import type { Platform } from '../lib/catalog/schema';
 import { BOOTSTRAP_STACK } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
-import { APPLIER_ACCOUNT_ID, PLANNER_STATE_ROLE, WORKLOAD_IDENTITY_USER, serviceAccountMember } from '../lib/iam-roles';
+import { APPLIER_ACCOUNT_ID, PLANNER_LOGGING_PERMISSIONS, PLANNER_LOGGING_ROLE_ID, PLANNER_STATE_ROLE, WORKLOAD_IDENTITY_USER, serviceAccountMember } from '../lib/iam-roles';
 import {
   APPLIER_BILLING_ROLES,
   APPLIER_FOLDER_ROLES,
@@ -41,6 +42,15 @@ export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 export const APPLY_REF = 'refs/heads/main';
 /** The only workflow whose jobs may act as the applier (it applies reviewed plans only). */
 export const APPLY_WORKFLOW = '.github/workflows/apply.yml';
+/**
+ * The workflows whose jobs may act as the planner, as committed on main and
+ * run from main: the trusted plan (workflow_run: GitHub runs the default
+ * branch's file; it plans only stacks that passed the allowlist), drift
+ * (schedule) and apply (its selection job reads the apply markers). No
+ * pull_request workflow and no branch: a pushed branch's own workflow gets
+ * nothing.
+ */
+export const PLANNER_WORKFLOWS = ['.github/workflows/plan-trusted.yml', '.github/workflows/drift.yml', APPLY_WORKFLOW] as const;
 export const PLANNER_ACCOUNT_ID = 'terraform-planner';
 export { APPLIER_ACCOUNT_ID };
 /**
@@ -58,10 +68,15 @@ export function applierWorkflowRef(repository: string): string {
   return `${repository}/${APPLY_WORKFLOW}@${APPLY_REF}`;
 }
 
+/** GitHub's job_workflow_ref of each planner workflow's jobs on main. */
+export function plannerWorkflowRefs(repository: string): string[] {
+  return PLANNER_WORKFLOWS.map((workflow) => `${repository}/${workflow}@${APPLY_REF}`);
+}
+
 /**
  * Claims of GitHub's OIDC token that the pool keeps, by Google attribute name.
  * `attribute.applier` is "true" only for a job of apply.yml as committed on
- * main, run from main: branch alone is not enough, since any workflow on main
+ * main, run from main; `attribute.planner` likewise for PLANNER_WORKFLOWS: branch alone is not enough, since any workflow on main
  * (schedule, issue_comment, workflow_run) runs with ref refs/heads/main. It is
  * computed here (a CEL conditional, as in Google's AWS mapping) because
  * principalSet can only match an attribute's whole value.
@@ -72,6 +87,7 @@ export function githubAttributeMapping(repository: string): Record<string, strin
     'attribute.repository': 'assertion.repository',
     'attribute.ref': 'assertion.ref',
     'attribute.applier': `(assertion.job_workflow_ref == ${JSON.stringify(applierWorkflowRef(repository))} && assertion.ref == ${JSON.stringify(APPLY_REF)}) ? "true" : "false"`,
+    'attribute.planner': `((${plannerWorkflowRefs(repository).map((ref) => `assertion.job_workflow_ref == ${JSON.stringify(ref)}`).join(' || ')}) && assertion.ref == ${JSON.stringify(APPLY_REF)}) ? "true" : "false"`,
   };
 }
 
@@ -165,7 +181,7 @@ export class BootstrapStack extends TerraformStack {
       return account;
     };
 
-    this.planner = federatedAccount('Planner', PLANNER_ACCOUNT_ID, 'Terraform planner (pull requests, read-only)', principals('repository', repository));
+    this.planner = federatedAccount('Planner', PLANNER_ACCOUNT_ID, 'Terraform planner (trusted plan, drift; read-only)', principals('planner', 'true'));
     const plannerMember = serviceAccountMember(this.planner.email);
     const plannerIam = new Construct(this, 'PlannerIam');
     for (const role of PLANNER_ROLES) {
@@ -175,6 +191,15 @@ export class BootstrapStack extends TerraformStack {
     for (const role of PLANNER_BILLING_ROLES) {
       new BillingAccountIamMember(plannerIam, `billing=${role}`, { billingAccountId: platform.billingAccount, role, member: plannerMember });
     }
+    const sinkViewer = new OrganizationIamCustomRole(plannerIam, 'SinkViewerRole', {
+      orgId: platform.organizationId,
+      roleId: PLANNER_LOGGING_ROLE_ID,
+      title: 'Terraform planner: log sinks (read)',
+      description: 'Reads log sink configuration, not log entries',
+      permissions: [...PLANNER_LOGGING_PERMISSIONS],
+    });
+    new FolderIamMember(plannerIam, 'folder=sink-viewer', { folder: platform.serviceProjectsFolder, role: sinkViewer.name, member: plannerMember });
+    new ProjectIamMember(plannerIam, 'platform=sink-viewer', { project, role: sinkViewer.name, member: plannerMember });
     new StorageBucketIamMember(plannerIam, `state=${PLANNER_STATE_ROLE}`, {
       bucket: this.stateBucket.bucket.name,
       role: PLANNER_STATE_ROLE,

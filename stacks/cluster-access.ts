@@ -1,9 +1,30 @@
 import type { Construct } from 'constructs';
-import { Fn, TerraformResource, type TerraformProvider } from 'cdktf';
+import { TerraformResource, type TerraformProvider } from 'cdktf';
 import type { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { KubernetesProvider, type KubernetesProviderExec } from '@cdktf/provider-kubernetes/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+
+/**
+ * How the kubernetes and helm providers authenticate: a short-lived token
+ * from gke-gcloud-auth-plugin, fetched by the provider at plan/apply time and
+ * never written to state (unlike `data.google_client_config.access_token`,
+ * terraform-provider-google #11451). The runner needs the plugin on PATH
+ * (docs/DELIVERY.md).
+ */
+export const GKE_AUTH_EXEC: KubernetesProviderExec = {
+  apiVersion: 'client.authentication.k8s.io/v1beta1',
+  command: 'gke-gcloud-auth-plugin',
+};
+
+/**
+ * The control plane's DNS-based endpoint (`gke-<id>.<region>.gke.goog`):
+ * reachable from any runner, authorized by IAM (container.clusters.connect)
+ * instead of a CIDR allowlist, and served with a publicly trusted
+ * certificate, so no cluster CA certificate is needed.
+ */
+export function clusterDnsEndpoint(cluster: DataGoogleContainerCluster): string {
+  return `https://${cluster.controlPlaneEndpointsConfig.get(0).dnsEndpointConfig.get(0).endpoint}`;
+}
 
 /** How a stack names a provider configuration for one of several clusters. */
 export interface ClusterProviderOptions {
@@ -17,22 +38,19 @@ export interface ClusterProviderOptions {
  * Every stack that reaches into a cluster configures it here, in one place.
  */
 export function clusterKubernetesProvider(scope: Construct, cluster: DataGoogleContainerCluster, options: ClusterProviderOptions = {}): KubernetesProvider {
-  return new KubernetesProvider(scope, options.alias ? `kubernetes-${options.alias}` : 'kubernetes', { alias: options.alias, ...clusterConnection(scope, cluster) });
+  return new KubernetesProvider(scope, options.alias ? `kubernetes-${options.alias}` : 'kubernetes', {
+    alias: options.alias,
+    host: clusterDnsEndpoint(cluster),
+    exec: [GKE_AUTH_EXEC],
+  });
 }
 
 /** The helm provider of such a stack (Helm releases of the platform's add-ons), connected like the kubernetes one. */
 export function clusterHelmProvider(scope: Construct, cluster: DataGoogleContainerCluster, options: ClusterProviderOptions = {}): HelmProvider {
-  return new HelmProvider(scope, options.alias ? `helm-${options.alias}` : 'helm', { alias: options.alias, kubernetes: clusterConnection(scope, cluster) });
-}
-
-/** Endpoint, CA and credentials of `cluster`; one client config per scope, shared by its providers. */
-function clusterConnection(scope: Construct, cluster: DataGoogleContainerCluster) {
-  const client = (scope.node.tryFindChild('ClientConfig') as DataGoogleClientConfig | undefined) ?? new DataGoogleClientConfig(scope, 'ClientConfig', {});
-  return {
-    host: `https://${cluster.endpoint}`,
-    token: client.accessToken,
-    clusterCaCertificate: Fn.base64decode(cluster.masterAuth.get(0).clusterCaCertificate),
-  };
+  return new HelmProvider(scope, options.alias ? `helm-${options.alias}` : 'helm', {
+    alias: options.alias,
+    kubernetes: { host: clusterDnsEndpoint(cluster), exec: GKE_AUTH_EXEC },
+  });
 }
 
 /** Points every resource under `scope` at `provider` (objects of one cluster among several). */

@@ -64,7 +64,14 @@ export class ClusterStack extends TerraformStack {
     this.placementPolicy = new NodePoolPlacementPolicy(this, 'NodePoolPlacement', { pools: ALL_NODE_POOLS, labels });
     this.teamRole = new TeamClusterRole(this, 'TeamRole', { labels });
     this.externalDns = new ClusterAddon(this, 'ExternalDns', { name: EXTERNAL_DNS_NAMESPACE, chart: EXTERNAL_DNS_CHART, values: externalDnsValues(platform, spec), labels });
-    this.velero = new ClusterAddon(this, 'Velero', { name: BACKUP_NAMESPACE, chart: VELERO_CHART, values: veleroValues(platform, spec), podSecurity: 'baseline', labels });
+    this.velero = new ClusterAddon(this, 'Velero', {
+      name: BACKUP_NAMESPACE,
+      chart: VELERO_CHART,
+      values: veleroValues(platform, spec),
+      podSecurity: 'baseline',
+      podSecurityReason: "Velero's GCP plugin init container copies its binary into a volume shared with the server, as root",
+      labels,
+    });
   }
 }
 

@@ -15,9 +15,11 @@ import { capabilities } from '../lib/capabilities/registry';
 import type { BuildContext } from '../lib/capabilities/capability';
 import { clusterKubernetesProvider, useProvider } from './cluster-access';
 import { clusterNamed, type ClusterSpec } from '../lib/catalog/clusters';
+import { workloadSinkName } from '../lib/catalog/collisions';
 import { ServiceProject } from '../constructs/service-project';
 import { WorkloadIdentity } from '../constructs/workload-identity';
-import { BigQueryLogSink } from '../constructs/bigquery-log-sink';
+import { CLOUD_SQL_CONNECTOR_PORT, CLOUD_SQL_LOGIN_ROLES } from '../constructs/cloud-sql-instance';
+import { BigQueryLogSink, LOG_READER_PROJECT_ROLES } from '../constructs/bigquery-log-sink';
 import { TeamNamespace, type TeamNamespaceProps } from '../constructs/team-namespace';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { ImageRepository } from '../constructs/image-repository';
@@ -93,10 +95,22 @@ export class ServiceStack extends TerraformStack {
       labels,
       apis,
       sharedVpcHostProject: host,
+      essentialContacts: [service.ownerGroup],
+      lien: service.production,
     });
     const projectId = this.project.projectId;
     const ready: ITerraformDependable[] = [...this.project.apis.services];
-    this.project.grant(groupGrantee(service.ownerGroup), service.teamRoles);
+    // The team's project roles, one grant each: the environment's baseline,
+    // the service's teamRoles, what reading its log dataset needs, and Cloud
+    // SQL login where the environment allows it.
+    const team = groupGrantee(service.ownerGroup);
+    const teamRoles = new Set([
+      ...service.teamBaselineRoles,
+      ...service.teamRoles,
+      ...LOG_READER_PROJECT_ROLES,
+      ...(service.cloudsql && service.teamDatabaseLogin ? CLOUD_SQL_LOGIN_ROLES : []),
+    ]);
+    this.project.grant(team, [...teamRoles].sort());
 
     this.application = new WorkloadIdentity(this, 'ApplicationIdentity', {
       project: projectId,
@@ -164,11 +178,12 @@ export class ServiceStack extends TerraformStack {
       kmsKeyName: this.encryptionKey.keyId,
       dependsOn: [...ready, bigQueryKeyGrant],
     });
+    this.logSink.grantRead(team);
     // GKE writes pod logs to the cluster's project, not this one: route the
     // namespace's entries from there into the same dataset.
     this.logSink.addSourceProject('Workloads', {
       project: host,
-      sinkName: `${service.namespace}-workloads`,
+      sinkName: workloadSinkName(service.namespace),
       filter: [
         'resource.type="k8s_container"',
         clusterNameFilter(service.clusters),
@@ -182,6 +197,11 @@ export class ServiceStack extends TerraformStack {
       nodePool: service.nodePool,
       quota: service.quota,
       serviceAccount: { name: service.service, googleServiceAccountEmail: this.application.email },
+      callerNamespaces: service.callerNamespaces,
+      calleeNamespaces: service.calleeNamespaces,
+      // The Cloud SQL connectors and Auth Proxy reach the instance's private IP on 3307.
+      privateEndpoints: service.cloudsql ? [{ cidr: platform.network.privateServiceAccessCidr, port: CLOUD_SQL_CONNECTOR_PORT }] : [],
+      podSecurity: service.podSecurity,
     };
     const namespaces = [
       ...(homeCluster ? [new TeamNamespace(this, 'Namespace', namespaceProps)] : []),

@@ -11,7 +11,7 @@ export const REPO_ROOT = join(__dirname, '..');
 
 /** The example services the tests describe. Tests read these files only, so
  *  a service added with `npm run new-service` never breaks them. */
-export const EXAMPLE_SERVICES = ['payment', 'recommend', 'search'];
+export const EXAMPLE_SERVICES = ['gateway', 'payment', 'recommend', 'search'];
 
 export function exampleCatalog(): Catalog {
   return loadCatalog(tempCatalog());

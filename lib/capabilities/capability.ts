@@ -79,6 +79,8 @@ export interface ServiceName {
   readonly ownerGroup: string;
   readonly projectId: string;
   readonly namespace: string;
+  /** The team's members log in to the service's databases with IAM (platform.yaml, per environment). */
+  readonly teamDatabaseLogin: boolean;
 }
 
 /** How `npm run new-service` offers a capability. */

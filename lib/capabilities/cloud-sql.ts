@@ -88,6 +88,9 @@ export const cloudSql: Capability<'cloudsql', z.output<typeof schema>, CloudSqlS
       labels: context.labels,
     });
     instance.grantClient(context.application.grantee);
+    instance.addIamServiceAccountUser({ key: context.application.grantee.key, email: context.application.address }, { dependsOn: [context.application.serviceAccount] });
+    // Its members log in as themselves; CLOUD_SQL_LOGIN_ROLES are granted with the team's roles (service stack).
+    if (context.service.teamDatabaseLogin) instance.addIamGroupUser(context.service.ownerGroup);
     return instance;
   },
   describe: (sql) => [`Cloud SQL instance: ${sql.engine} ${sql.version}, ${sql.tier}, ${sql.diskSizeGb} GB, ${sql.highAvailability ? 'highly available' : 'single zone'}, private IP only`],

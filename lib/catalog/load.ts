@@ -7,9 +7,11 @@ import { platformSchema, serviceSchema, type Platform } from './schema';
 import { resolveService, type FieldProblem, type ServiceEnvironment } from './resolve';
 import { serviceNameProblems } from './names';
 import { platformProblems } from './platform';
+import { linkServiceCalls } from './calls';
 import { catalogRoot, listCatalogFolder, readCatalogFile, renderProblem, YamlSource, type CatalogProblem, type FieldPath } from './source';
 import { capabilities } from '../capabilities/registry';
 import type { CatalogService } from '../capabilities/capability';
+import { derivedNameProblems, environmentProblems } from './collisions';
 
 export const PLATFORM_FILE = 'platform.yaml';
 export const SERVICES_DIR = 'services';
@@ -59,6 +61,7 @@ export function loadCatalog(root: string): Catalog {
   if (platformFile.partial && platformFile.source) {
     problems.push(...locateAll(platformFile.source, platformProblems(platformFile.partial as Platform), platformFile.badPaths));
   }
+  if (platform && platformFile.source) problems.push(...locateAll(platformFile.source, environmentProblems(platform), platformFile.badPaths));
   const services: ServiceDefinition[] = [];
   const sources = new Map<string, YamlSource>();
   const seen = new Map<string, string>();
@@ -68,7 +71,10 @@ export function loadCatalog(root: string): Catalog {
       text: listing.problem.includes('file not found') ? `${SERVICES_DIR}/: folder not found under ${root}; create it (npm run new-service -- <name> ...)` : listing.problem,
     });
   }
-  for (const fileName of (listing.names ?? []).filter((f) => /\.ya?ml$/i.test(f))) {
+  const fileNames = (listing.names ?? []).filter((f) => /\.ya?ml$/i.test(f));
+  // allowFrom names other services: every file name is one, whether or not its file is valid.
+  const serviceNames = fileNames.map((fileName) => fileName.replace(/\.ya?ml$/i, ''));
+  for (const fileName of fileNames) {
     const file = `${SERVICES_DIR}/${fileName}`;
     const name = fileName.replace(/\.ya?ml$/, '');
     if (!fileName.endsWith('.yaml')) {
@@ -88,7 +94,7 @@ export function loadCatalog(root: string): Catalog {
     // With schema problems, the rest of the file is still checked (the bad
     // fields left out), so one run reports every independent problem.
     const spec = parsed.partial as z.infer<typeof serviceSchema>;
-    const resolved = resolveService(name, { ...spec, team: spec.team ?? '', ownerGroup: spec.ownerGroup ?? '' }, platform);
+    const resolved = resolveService(name, { ...spec, team: spec.team ?? '', ownerGroup: spec.ownerGroup ?? '' }, platform, serviceNames);
     problems.push(...locateAll(parsed.source, resolved.problems, parsed.badPaths));
     if (parsed.value) services.push({ name, file, team: parsed.value.team, ownerGroup: parsed.value.ownerGroup, environments: resolved.environments });
     sources.set(file, parsed.source);
@@ -100,9 +106,10 @@ export function loadCatalog(root: string): Catalog {
       problems.push(...(source ? locateAll(source, [p], []) : [{ text: `${p.file}: ${p.path}: ${p.message}` }]));
     }
   }
+  if (platform) problems.push(...derivedNameProblems(platform, services).map((text) => ({ text })));
   if (problems.length > 0 || !platform) throw new CatalogError(inFileOrder(problems));
   services.sort((a, b) => a.name.localeCompare(b.name));
-  return { platform, services };
+  return { platform, services: linkServiceCalls(platform, services) };
 }
 
 /** Each file's problems top to bottom (files keep their order; located ones after those about the whole file). */

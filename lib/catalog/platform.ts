@@ -5,6 +5,7 @@
 // internet.
 import type { Platform } from './schema';
 import type { FieldProblem } from './resolve';
+import { teamRoleProblem } from './team-roles';
 import { maintenanceProblems, platformClusters, upgradeProblems, type ClusterSpec } from './clusters';
 
 /** An IPv4 range as numbers: `start` is the address as an unsigned 32-bit value. */
@@ -73,6 +74,12 @@ export function platformProblems(platform: Platform): FieldProblem[] {
       }
     }
     valid.push({ path, cidr, range });
+  }
+  for (const [environment, settings] of Object.entries(platform.environments)) {
+    for (const role of settings.teamRoles ?? []) {
+      const problem = teamRoleProblem(role);
+      if (problem) problems.push({ path: `environments.${environment}.teamRoles`, message: problem });
+    }
   }
   for (const cluster of clusters) problems.push(...clusterProblems(cluster, clusters));
   return problems;

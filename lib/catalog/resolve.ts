@@ -1,15 +1,14 @@
 // Turns one parsed service file into its per-environment settings: defaults
 // applied, `environments.<env>` overrides merged, cross-field rules checked.
-import { SERVICE_DEFAULTS, type Platform, type ServiceFile, type ServiceSettings } from './schema';
+import { POD_SECURITY_REASON_MIN_LENGTH, SERVICE_DEFAULTS, type Platform, type ServiceFile, type ServiceSettings } from './schema';
 import { serviceNamespace, serviceProjectId, serviceStackName } from './names';
+import { DEFAULT_TEAM_ROLES, teamRoleProblem } from './team-roles';
 import { platformClusters } from './clusters';
 import type { NodePoolName } from '../domain/node-pools';
-import { BASIC_ROLES, IAM_CONTROL_ROLES } from '../iam-roles';
 import { capabilities, type CapabilitySettings } from '../capabilities/registry';
 
 export type { CloudSqlSettings } from '../capabilities/cloud-sql';
 export type { SpannerSettings } from '../capabilities/spanner';
-export { BASIC_ROLES, IAM_CONTROL_ROLES };
 
 export interface NamespaceQuota {
   readonly cpu: string;
@@ -39,6 +38,24 @@ export interface ServiceEnvironment extends CapabilitySettings {
   readonly teamRoles: readonly string[];
   readonly quota: NamespaceQuota;
   readonly logRetentionDays: number;
+  /** From platform.yaml: the team's baseline roles in this environment (teamRoles come on top). */
+  readonly teamBaselineRoles: readonly string[];
+  /** From platform.yaml: the team group may log in to the service's Cloud SQL databases. */
+  readonly teamDatabaseLogin: boolean;
+  /** Services (names) whose pods may call this one, from allowFrom. */
+  readonly allowFrom: readonly string[];
+  /** Namespaces in this environment whose pods may call this service (allowFrom of services running here). */
+  readonly callerNamespaces: readonly string[];
+  /** Namespaces in this environment this service calls (services whose allowFrom names it). */
+  readonly calleeNamespaces: readonly string[];
+  /** The Pod Security Standard enforced on the namespace; `baseline` only with a reason. */
+  readonly podSecurity: PodSecurity;
+}
+
+export interface PodSecurity {
+  readonly level: 'restricted' | 'baseline';
+  /** Why the exception (baseline) is needed. */
+  readonly reason?: string;
 }
 
 /** A problem at a field path of the file (`databases.cloudsql.tier`). */
@@ -53,6 +70,9 @@ export interface FieldProblem {
 
 /** Defaults of the optional service fields (defined beside the schema, which shows them to editors). */
 export const DEFAULTS = SERVICE_DEFAULTS;
+
+// Moved to team-roles.ts (one place for what a team may be granted); re-exported for existing imports.
+export { BASIC_ROLES, IAM_CONTROL_ROLES } from './team-roles';
 
 type Plain = Record<string, unknown>;
 
@@ -81,10 +101,15 @@ function isSet(settings: unknown, path: string[]): boolean {
   return true;
 }
 
+/**
+ * `serviceNames`: every service of the catalog, to check allowFrom against.
+ * @default allowFrom is not checked against other services
+ */
 export function resolveService(
   name: string,
   file: ServiceFile,
   platform: Platform,
+  serviceNames?: readonly string[],
 ): { environments: ServiceEnvironment[]; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const known = Object.keys(platform.environments);
@@ -118,27 +143,70 @@ export function resolveService(
       ...resolveCapabilities(settings, override, { platform, service: name, environment, production, ownerGroup }, at, problems),
       quota: { ...DEFAULTS.quota, ...settings.namespace?.quota },
       logRetentionDays: settings.logs?.retentionDays ?? DEFAULTS.logRetentionDays,
+      ...teamAccess(platform, environment),
+      allowFrom: resolveAllowFrom(name, settings, serviceNames, at, problems),
+      // Filled in by linkServiceCalls once every service is resolved.
+      callerNamespaces: [],
+      calleeNamespaces: [],
+      podSecurity: resolvePodSecurity(settings, at, problems),
     });
     for (const role of settings.teamRoles ?? []) {
-      if (BASIC_ROLES.includes(role)) {
-        problems.push({
-          path: at('teamRoles'),
-          value: role,
-          message: `${role} is a basic role and is not granted to teams; list predefined roles instead (e.g. roles/pubsub.editor, roles/cloudsql.client)`,
-        });
-      } else if (IAM_CONTROL_ROLES.includes(role)) {
-        problems.push({
-          path: at('teamRoles'),
-          value: role,
-          message: `${role} lets the team change IAM or act as another service account, so it is not granted to teams; IAM changes go through the catalog: list the predefined roles the team needs in teamRoles and open a pull request`,
-        });
-      }
+      const problem = teamRoleProblem(role, serviceProjectId(platform, name, environment));
+      if (problem) problems.push({ path: at('teamRoles'), value: role, message: problem });
     }
   }
   return { environments, problems: dedupe(problems) };
 }
 
 type At = (...path: string[]) => string;
+
+/** The team's baseline access in `environment`: platform.yaml's, or the defaults for its kind. */
+export function teamAccess(platform: Platform, environment: string): { teamBaselineRoles: string[]; teamDatabaseLogin: boolean } {
+  const settings = platform.environments[environment];
+  const defaults = settings.production ? DEFAULT_TEAM_ROLES.production : DEFAULT_TEAM_ROLES.development;
+  return {
+    teamBaselineRoles: [...new Set(settings.teamRoles ?? defaults)].sort(),
+    teamDatabaseLogin: settings.teamDatabaseLogin ?? !settings.production,
+  };
+}
+
+function resolveAllowFrom(name: string, settings: ServiceSettings, serviceNames: readonly string[] | undefined, at: At, problems: FieldProblem[]): string[] {
+  const allowFrom = [...new Set(settings.allowFrom ?? [])].sort();
+  for (const caller of allowFrom) {
+    if (caller === name) {
+      problems.push({ path: at('allowFrom'), value: caller, message: `"${caller}" is this service: its own pods may always call it; remove it from allowFrom` });
+    } else if (serviceNames && !serviceNames.includes(caller)) {
+      const known = serviceNames.filter((other) => other !== name);
+      problems.push({
+        path: at('allowFrom'),
+        value: caller,
+        message: `"${caller}" is not a service in the catalog; list services by their file name in services/ (${known.length > 0 ? `e.g. ${known.slice(0, 5).join(', ')}` : 'there are no other services yet'})`,
+      });
+    }
+  }
+  return allowFrom;
+}
+
+function resolvePodSecurity(settings: ServiceSettings, at: At, problems: FieldProblem[]): PodSecurity {
+  const podSecurity = settings.podSecurity;
+  if (!podSecurity || podSecurity.level !== 'baseline') {
+    if (podSecurity?.reason !== undefined && podSecurity.level === 'restricted') {
+      problems.push({ path: at('podSecurity', 'reason'), message: 'a reason is only for the baseline exception; remove it, or set level: baseline' });
+    } else if (podSecurity?.reason !== undefined) {
+      // At the level's path: when the level itself was refused, that problem says it all.
+      problems.push({ path: at('podSecurity', 'level'), message: 'required with a reason: set level: baseline for the exception the reason explains, or remove the reason' });
+    }
+    return { level: 'restricted' };
+  }
+  const reason = podSecurity.reason?.trim() ?? '';
+  if (reason.length < POD_SECURITY_REASON_MIN_LENGTH) {
+    problems.push({
+      path: at('podSecurity', 'reason'),
+      message: `${reason === '' ? 'required with level: baseline' : `"${reason}" is too short`}: write at least ${POD_SECURITY_REASON_MIN_LENGTH} characters saying which pods need what restricted forbids, and why (it is printed on every synth)`,
+    });
+  }
+  return { level: 'baseline', reason };
+}
 
 /** Each capability the settings use, resolved by its module (lib/capabilities/). */
 function resolveCapabilities(

@@ -147,8 +147,15 @@ const clusterShape = {
 const environmentSchema = mapping({
   /** Added to service project ids and namespaces: `<service>-<suffix>`. */
   projectSuffix: text(/^[a-z][a-z0-9]{1,7}$/, 'a short lowercase suffix', 'prod').meta(about('Required. Added to service project ids and namespaces: <service>-<suffix> (e.g. prod).')),
-  /** Production-grade defaults: highly available databases. @default false */
-  production: flag().default(false).meta(about('Production-grade defaults in this environment: highly available Cloud SQL.')),
+  /** Production-grade defaults: highly available databases, read-mostly team access, a lien on projects. @default false */
+  production: flag().default(false).meta(about('Production-grade defaults in this environment: highly available Cloud SQL, read-mostly team access, a lien against deleting service projects.')),
+  /** Predefined roles every owning team gets in its own service project here (teamRoles add to them).
+   *  @default read-mostly in production environments, broader elsewhere (DEFAULT_TEAM_ROLES in lib/catalog/team-roles.ts) */
+  teamRoles: list(text(ROLE, 'a role', 'roles/logging.viewer'), 'roles').optional().meta(
+    about("Predefined roles every owning team gets in its own service project in this environment; services' teamRoles add to them. Default: read-mostly in production environments, broader elsewhere (lib/catalog/team-roles.ts)."),
+  ),
+  /** The team group may log in to the service's Cloud SQL databases (IAM group user). @default false in production environments, true elsewhere */
+  teamDatabaseLogin: flag().optional().meta(about("The team's group may log in to its service's Cloud SQL databases with IAM. Default: false in production environments, true elsewhere.")),
 }).meta(about('One environment: every service gets a project and a namespace per environment.'));
 
 export const platformSchema = mapping({
@@ -223,6 +230,9 @@ export type EnvironmentSettings = z.infer<typeof environmentSchema>;
 // Every field below is optional: a service file sets only what differs from
 // the defaults (applied in resolve.ts), and `environments.<env>` overrides
 // share the same shape.
+/** A Pod Security exception reason must say why, as a policy waiver must. */
+export const POD_SECURITY_REASON_MIN_LENGTH = 20;
+
 const settingsShape = {
   /** The clusters (names from platform.yaml: `cluster.name`, `countries.<key>.name`) the service runs in:
    *  its namespace, RBAC and policies appear in each. @default every cluster of the platform */
@@ -231,11 +241,27 @@ const settingsShape = {
     .meta(about('The clusters (cluster.name, countries.<key>.name in platform.yaml) the service runs in: its namespace, RBAC and policies appear in each. Default: every cluster of the platform.')),
   /** Workloads land on this node pool. @default standard */
   nodePool: oneOf(NODE_POOLS).optional().meta(about('The node pool the workloads run on: standard, or highmem for memory-hungry work.', SERVICE_DEFAULTS.nodePool)),
+  /** Services whose pods may call this one (ingress from their namespaces in the same environment). @default none: only the namespace itself and Google's load balancers */
+  allowFrom: list(text(NAME_PATTERN, 'a service name', 'gateway'), 'service names').optional().meta(
+    about("Services whose pods may call this one, by name (ingress from their namespaces in the same environment; their egress reaches this one). Default: none: only the namespace itself and Google's load balancers.", []),
+  ),
+  /** Pod Security Standard enforced on the namespace. `baseline` is an exception and needs a reason; `privileged` is never allowed.
+   *  @default restricted */
+  podSecurity: mapping({
+    level: z.enum(['restricted', 'baseline'], {
+      error: (iss) =>
+        iss.input === 'privileged'
+          ? 'privileged is never allowed: it gives pods the node; use baseline with a reason, or run the privileged part as a platform component'
+          : expected('one of restricted, baseline', iss.input),
+    }).optional().meta(about('restricted, or baseline as an exception (never privileged).', 'restricted')),
+    /** Why the exception is needed; printed on every synth. Required with baseline. */
+    reason: z.string({ error: (iss) => expected('a sentence', iss.input) }).optional().meta(about('Required with baseline: which pods need what restricted forbids, and why (printed on every synth).')),
+  }).optional().meta(about('The Pod Security Standard enforced on the namespace. Default: restricted.')),
   /** APIs enabled besides the platform's baseline. @default none */
   apis: list(text(API, 'an API', 'pubsub.googleapis.com'), 'API names').optional().meta(about('APIs enabled besides the baseline (e.g. pubsub.googleapis.com).', [])),
   /** Roles granted (additively) to the owner group in the service project. @default none */
   teamRoles: list(text(ROLE, 'a role', 'roles/pubsub.editor'), 'roles').optional().meta(
-    about('Predefined roles granted additively to ownerGroup in the service project; basic and IAM-changing roles are refused.', []),
+    about("Predefined roles granted additively to ownerGroup in the service project, on top of the environment's baseline (platform.yaml); basic, IAM-changing, identity-pool, org-policy, billing and other-project roles and other projects' custom roles are refused.", []),
   ),
   databases: mapping(optionalParts(schemaParts('databases'))).optional().meta(about('Managed databases of the service. Default: none.')),
   namespace: mapping({

@@ -3,6 +3,7 @@
 // whose Terraform configuration it really changes, and nothing else.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readStackMetadata, type StackMetadata } from '../stack-metadata';
 
 export type StackChange = 'added' | 'changed' | 'removed';
 
@@ -13,6 +14,8 @@ export interface ChangedStack {
   readonly backend: string;
   /** Where a `gcs` backend keeps the default workspace's state (`gs://<bucket>/<prefix>/default.tfstate`); '' otherwise. */
   readonly state: string;
+  /** What synth wrote next to the stack (delivery.json): kind, environment, production; why not, as text, when missing. */
+  readonly metadata: StackMetadata | string;
 }
 
 /** Stack names flow into paths, matrix values and shell variables in CI. */
@@ -29,6 +32,7 @@ interface SynthesizedStack {
   readonly config: unknown;
   readonly backend: string;
   readonly state: string;
+  readonly metadata: StackMetadata | string;
 }
 
 /**
@@ -55,7 +59,7 @@ export function readSynthDir(dir: string): Map<string, SynthesizedStack> {
     } catch (error) {
       throw new SynthDirError(`${file}: not valid JSON (${(error as Error).message}); re-run npm run synth`);
     }
-    stacks.set(name, { config: withoutMetadata(config), backend: backendOf(config), state: stateObjectOf(config) });
+    stacks.set(name, { config: withoutMetadata(config), backend: backendOf(config), state: stateObjectOf(config), metadata: readStackMetadata(dir, name) });
   }
   return stacks;
 }
@@ -111,11 +115,12 @@ export function changedStacks(baseDir: string, headDir: string): ChangedStack[] 
   const changes: ChangedStack[] = [];
   for (const [name, stack] of head) {
     const before = base.get(name);
-    if (!before) changes.push({ name, change: 'added', backend: stack.backend, state: stack.state });
-    else if (JSON.stringify(before.config) !== JSON.stringify(stack.config)) changes.push({ name, change: 'changed', backend: stack.backend, state: stack.state });
+    const { backend, state, metadata } = stack;
+    if (!before) changes.push({ name, change: 'added', backend, state, metadata });
+    else if (JSON.stringify(before.config) !== JSON.stringify(stack.config)) changes.push({ name, change: 'changed', backend, state, metadata });
   }
-  for (const [name, stack] of base) {
-    if (!head.has(name)) changes.push({ name, change: 'removed', backend: stack.backend, state: stack.state });
+  for (const [name, { backend, state, metadata }] of base) {
+    if (!head.has(name)) changes.push({ name, change: 'removed', backend, state, metadata });
   }
   return changes.sort((a, b) => compareStackNames(a.name, b.name));
 }
@@ -145,18 +150,6 @@ export interface MatrixEntry {
   readonly state: string;
 }
 
-/**
- * The GitHub environment of a stack: the catalog environment it belongs to
- * (`service-<name>-<environment>`), `production` for the platform (it hosts
- * the production cluster). Environment names may contain hyphens, so the
- * longest known name that ends the stack name wins; an unknown suffix falls
- * back to `production`, the protected one.
- */
-export function githubEnvironment(stack: string, environments: readonly string[]): string {
-  const match = [...environments].sort((a, b) => b.length - a.length).find((env) => stack.startsWith('service-') && stack.endsWith(`-${env}`));
-  return match ?? 'production';
-}
-
 export interface GithubOutputs {
   /** JSON list of every stack CI plans, platform first. */
   readonly stacks: string;
@@ -164,7 +157,9 @@ export interface GithubOutputs {
   readonly platform: string;
   /** JSON list of MatrixEntry for the platform (zero or one entry). */
   readonly platform_matrix: string;
-  /** JSON list of MatrixEntry for every other stack that still exists (applied after the platform). */
+  /** JSON list of MatrixEntry for the in-cluster platform stacks (kind cluster), applied after the platform, before services. */
+  readonly clusters_matrix: string;
+  /** JSON list of MatrixEntry for the service stacks that still exist (applied last). */
   readonly services_matrix: string;
   /**
    * JSON list of MatrixEntry for the service stacks removed from the catalog:
@@ -178,31 +173,46 @@ export interface GithubOutputs {
   readonly local: string;
   /** JSON list of Shard: every stack of `matrix` in at most `maxJobs` jobs (GitHub's matrix limit). */
   readonly shards: string;
+  /** `clusters_matrix` as shards. */
+  readonly clusters_shards: string;
   /** `services_matrix` as shards (one environment per shard: the apply job runs in it). */
   readonly services_shards: string;
   /** `removed_matrix` as shards. */
   readonly removed_shards: string;
 }
 
-export function githubOutputs(changes: readonly ChangedStack[], environments: readonly string[], maxJobs = GITHUB_MATRIX_LIMIT): GithubOutputs {
+/**
+ * The matrices the workflows run, by the facts synth wrote next to each stack
+ * (kind and environment, lib/stack-metadata.ts), never by parsing a name.
+ * Throws when a stack CI plans has no valid facts.
+ */
+export function githubOutputs(changes: readonly ChangedStack[], maxJobs = GITHUB_MATRIX_LIMIT): GithubOutputs {
   const planned = changes.filter(isPlannedInCi);
+  const missing = planned.filter((c) => typeof c.metadata === 'string').map((c) => c.metadata as string);
+  if (missing.length > 0) throw new SynthDirError(`Stacks without delivery facts (so no GitHub environment):\n  ${missing.join('\n  ')}`);
+  const facts = (c: ChangedStack) => c.metadata as StackMetadata;
   const entry = (c: ChangedStack): MatrixEntry => ({
     stack: c.name,
-    environment: githubEnvironment(c.name, environments),
+    environment: facts(c).environment,
     removed: c.change === 'removed',
     added: c.change === 'added',
     state: c.state,
   });
-  const platform = planned.filter((c) => c.name === 'platform');
+  const ofKind = (kind: StackMetadata['kind']) => planned.filter((c) => facts(c).kind === kind);
+  const platform = ofKind('platform');
+  const clusters = ofKind('cluster').filter((c) => c.change !== 'removed').map(entry);
+  const services = ofKind('service').filter((c) => c.change !== 'removed').map(entry);
+  // Removed service and cluster stacks go first, while what they use still exists.
+  const removed = planned.filter((c) => facts(c).kind !== 'platform' && c.change === 'removed').map(entry);
   const matrix = planned.map(entry);
-  const services = planned.filter((c) => c.name !== 'platform' && c.change !== 'removed').map(entry);
-  const removed = planned.filter((c) => c.name !== 'platform' && c.change === 'removed').map(entry);
   return {
-    stacks: JSON.stringify(planned.map((c) => c.name)),
+    stacks: JSON.stringify(matrix.map((e) => e.stack)),
     platform: String(platform.length > 0),
     platform_matrix: JSON.stringify(platform.map(entry)),
+    clusters_matrix: JSON.stringify(clusters),
     services_matrix: JSON.stringify(services),
     removed_matrix: JSON.stringify(removed),
+    clusters_shards: JSON.stringify(shardMatrix(clusters, maxJobs)),
     services_shards: JSON.stringify(shardMatrix(services, maxJobs)),
     removed_shards: JSON.stringify(shardMatrix(removed, maxJobs)),
     matrix: JSON.stringify(matrix),

@@ -3,6 +3,7 @@
 import { CatalogError } from '../catalog/load';
 import { PlanError } from './plan-json';
 import { SynthDirError } from './changed-stacks';
+import { ProvenanceError } from './plan-provenance';
 
 export class UsageError extends Error {}
 
@@ -14,7 +15,7 @@ export function runCli(usage: string, main: () => number | void): void {
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(error as Error).message}\n${usage}`);
-    } else if (error instanceof PlanError || error instanceof SynthDirError || error instanceof CatalogError) {
+    } else if (error instanceof PlanError || error instanceof SynthDirError || error instanceof CatalogError || error instanceof ProvenanceError) {
       console.error(error.message);
     } else {
       throw error;

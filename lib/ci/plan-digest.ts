@@ -1,6 +1,6 @@
-// Reviewed plan = applied plan. The pull request comment carries a digest of
-// the planned resource changes; after the merge, the apply job plans again and
-// refuses to apply when the digest differs (the state, the code on main or a
+// Reviewed plan = applied plan. The trusted plan run records a digest of the
+// planned resource changes (shown in the comment too); after the merge, the
+// apply job plans again and refuses to apply when the digest differs (the state, the code on main or a
 // provider changed between review and merge).
 import { createHash } from 'node:crypto';
 import { plannedChanges, type Plan } from './plan-json';
@@ -44,36 +44,21 @@ export function commentMarker(stack: string): string {
   return `<!-- plan:${stack} -->`;
 }
 
-/**
- * The digest on the stack's plan comment among `comments` (the bodies of a
- * pull request's comments, oldest first), or undefined when there is none.
- * Comments that do not start with the stack's marker are ignored, so quoting a
- * plan comment in a reply changes nothing.
- */
-export function reviewedDigest(comments: readonly string[], stack: string): string | undefined {
-  const marker = commentMarker(stack);
-  const pattern = new RegExp(`<!-- plan-digest:${stack.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(sha256:[0-9a-f]{64}) -->`);
-  let found: string | undefined;
-  for (const body of comments) {
-    if (!body.trimStart().startsWith(marker)) continue;
-    const match = pattern.exec(body);
-    if (match) found = match[1];
-  }
-  return found;
-}
-
 export type DigestCheck = { readonly ok: true; readonly message: string } | { readonly ok: false; readonly message: string };
 
-/** Compares the plan about to be applied with the one reviewed on the pull request. */
-export function checkDigest(plan: Plan, stack: string, comments: readonly string[], pullRequest: string): DigestCheck {
+/**
+ * Compares the plan about to be applied with the one reviewed: `reviewed` is
+ * the digest the trusted plan run recorded for the stack (lib/ci/plan-provenance.ts),
+ * never text from a comment; `source` names that run for the message.
+ */
+export function checkDigest(plan: Plan, stack: string, reviewed: string | undefined, source: string): DigestCheck {
   const current = planDigest(plan);
-  const reviewed = reviewedDigest(comments, stack);
   if (!reviewed) {
     return {
       ok: false,
       message:
-        `No plan comment for stack ${stack} on pull request ${pullRequest}, so nothing of this plan (${current}) was reviewed. ` +
-        `Nothing was applied. Changes reach production through a pull request whose plan job commented on it. ` +
+        `No reviewed plan for stack ${stack} in ${source}, so nothing of this plan (${current}) was reviewed. ` +
+        `Nothing was applied. Changes reach production through a pull request that the trusted plan workflow planned. ` +
         MANUAL_APPLY(stack, current),
     };
   }
@@ -81,17 +66,17 @@ export function checkDigest(plan: Plan, stack: string, comments: readonly string
     return {
       ok: false,
       message:
-        `The plan for ${stack} differs from the plan reviewed on pull request ${pullRequest}: reviewed ${reviewed}, now ${current}. ` +
+        `The plan for ${stack} differs from the plan reviewed in ${source}: reviewed ${reviewed}, now ${current}. ` +
         `Nothing was applied. Something changed between review and merge (another merge to the same stack, a change made outside Terraform, ` +
         `or a provider update). ${MANUAL_APPLY(stack, current)}`,
     };
   }
-  return { ok: true, message: `The plan for ${stack} is the plan reviewed on pull request ${pullRequest} (${current}).` };
+  return { ok: true, message: `The plan for ${stack} is the plan reviewed in ${source} (${current}).` };
 }
 
 const MANUAL_APPLY = (stack: string, digest: string) =>
-  `Review the plan in this run's summary; to apply exactly that plan, run the apply workflow by hand ` +
-  `(Actions > apply > Run workflow) with stack "${stack}" and digest "${digest}".`;
+  `Review the plan in this run's summary; to apply exactly that plan, run the apply workflow by hand: ` +
+  `gh workflow run apply.yml -f stack=${stack} -f digest=${digest} (or Actions > apply > Run workflow).`;
 
 /** For a run by hand: applies only the plan whose digest the operator read and typed in. */
 export function checkExpectedDigest(plan: Plan, stack: string, expected: string): DigestCheck {

@@ -20,6 +20,13 @@ const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@]+)?@[0-9a-f]{40}$/;
 const PINNED_DOCKER = /^docker:\/\/[^@]+@sha256:[0-9a-f]{64}$/;
 /** Repository variable naming the applier: only workflows that never run pull request code may use it. */
 export const APPLIER_VARIABLE = 'GCP_APPLIER_SERVICE_ACCOUNT';
+/** Events whose jobs run (or can be steered to) the pull request's code. */
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/**
+ * Expressions whose value a pull request or a pushed branch chooses: a job
+ * holding a cloud identity must not check out, run or download by them.
+ */
+const UNTRUSTED_CONTEXTS = /github\.(head_ref|event\.pull_request\.head|event\.workflow_run\.(head_|pull_requests))/;
 
 type Json = Record<string, unknown>;
 
@@ -73,6 +80,25 @@ export function workflowProblems(file: string, text: string): WorkflowProblem[] 
     for (const action of uses) {
       if (action.startsWith('./')) continue;
       if (!PINNED.test(action) && !PINNED_DOCKER.test(action)) add('pinned-actions', `${where}: "${action}" is not pinned to a full commit SHA (write owner/repo@<40-hex sha> # vX.Y.Z)`, action);
+    }
+    if (idToken && events.some((e) => PULL_REQUEST_EVENTS.includes(e))) {
+      add('no-identity-on-pull-requests', `${where}: "id-token: write" in a workflow that runs pull request code; plan in a trusted workflow (workflow_run) from checked data`, needle);
+    }
+    if (idToken) {
+      for (const step of steps) {
+        const uses = typeof step.uses === 'string' ? step.uses : '';
+        const inputs = asObject(step.with) ?? {};
+        if (uses.startsWith('actions/checkout@') && UNTRUSTED_CONTEXTS.test(JSON.stringify(inputs))) {
+          add('identity-runs-trusted-code', `${where}: holds "id-token: write" and checks out a ref the pull request chooses; check out the default branch`, uses);
+        }
+        if (typeof step.run === 'string' && UNTRUSTED_CONTEXTS.test(step.run)) {
+          add('identity-runs-trusted-code', `${where}: holds "id-token: write" and expands a pull request's value in a script`, step.run.slice(0, 40));
+        }
+        // Another run's artifact is the pull request's data: check it in a job without identity first.
+        if (uses.startsWith('actions/download-artifact@') && inputs['run-id'] !== undefined && events.includes('workflow_run')) {
+          add('identity-runs-trusted-code', `${where}: holds "id-token: write" and downloads another run's artifact; check it (npm run check-stacks) in a job without identity and download the checked copy`, uses);
+        }
+      }
     }
     const authSteps = steps.filter((s) => typeof s.uses === 'string' && s.uses.startsWith(`${GOOGLE_AUTH}@`));
     if (idToken && authSteps.length === 0) add('id-token-only-for-auth', `${where}: has "id-token: write" but no ${GOOGLE_AUTH} step; remove it`, needle);

@@ -86,7 +86,7 @@ export function describeStacks(environments: readonly ServiceEnvironment[]): str
   for (const env of environments) {
     lines.push(`${env.stackName}`);
     lines.push(`  GCP project ${env.projectId} (own state, IAM and billing; labels team=${env.team})`);
-    lines.push(`  Kubernetes namespace ${env.namespace} in the shared cluster, node pool ${env.nodePool}, edit rights for ${env.ownerGroup}`);
+    lines.push(`  Kubernetes namespace ${env.namespace} in the shared cluster, node pool ${env.nodePool}, team role for ${env.ownerGroup}, Pod Security ${env.podSecurity.level}`);
     lines.push(`  Workload Identity: Kubernetes service account ${env.namespace}/${env.service} acts as a Google service account of the project`);
     for (const capability of capabilities()) {
       const settings = (env as unknown as Record<string, unknown>)[capability.key];

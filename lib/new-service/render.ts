@@ -22,9 +22,11 @@ export function renderServiceYaml(request: NewServiceRequest, platform: Platform
     `nodePool: ${request.nodePool}`,
     '# APIs to enable besides the baseline, e.g. [pubsub.googleapis.com].',
     'apis: []',
-    '# Predefined roles for ownerGroup in the service projects, e.g. [roles/pubsub.editor]',
-    '# (basic roles such as roles/editor are refused).',
+    "# Predefined roles for ownerGroup in the service projects on top of the environment's",
+    '# baseline, e.g. [roles/pubsub.editor] (basic and IAM-changing roles are refused).',
     'teamRoles: []',
+    '# Services whose pods may call this one, e.g. [gateway] (default: none).',
+    'allowFrom: []',
   ];
   // Each capability renders its own part; those under one group (databases:) share its line.
   let group: string | undefined;
@@ -41,6 +43,10 @@ export function renderServiceYaml(request: NewServiceRequest, platform: Platform
     '# namespace:',
     '#   quota:',
     '#     memory: 32Gi',
+    '# Pod Security: restricted unless an exception is written down (never privileged), e.g.',
+    '# podSecurity:',
+    '#   level: baseline',
+    '#   reason: <which pods need what restricted forbids, and why>',
     `# Days the logs are kept in the service's BigQuery dataset (default ${DEFAULTS.logRetentionDays}), e.g.`,
     '# logs:',
     '#   retentionDays: 90',
@@ -64,7 +70,7 @@ function ownerComments(request: NewServiceRequest, platform: Platform): string[]
     return [
       '# The owning team: labels every resource of the service.',
       team,
-      "# The team's Google group: edit rights in the namespace, the teamRoles below,",
+      "# The team's Google group: the team role in the namespace, the teamRoles below,",
       '# and review of this file (.github/CODEOWNERS).',
       group,
     ];
@@ -73,7 +79,7 @@ function ownerComments(request: NewServiceRequest, platform: Platform): string[]
     '# The owning team: labels every resource of the service, and its GitHub team',
     `# ${codeownersOwner(request, platform.github)} reviews changes to this file (.github/CODEOWNERS).`,
     team,
-    "# The team's Google group: edit rights in the namespace and the teamRoles below.",
+    "# The team's Google group: the team role in the namespace and the teamRoles below.",
     group,
   ];
 }

@@ -6,6 +6,7 @@
 import type { TerraformResource } from 'cdktf';
 import { REQUIRED_LABELS } from '../labels';
 import { BASIC_ROLES } from '../iam-roles';
+import { POD_SECURITY_ENFORCE_LABEL, POD_SECURITY_VERSION, podSecurityLabelProblems } from '../pod-security';
 
 /** One synthesized resource, as a rule sees it. */
 export interface PolicyResource {
@@ -107,6 +108,16 @@ function destroyProtectionProblems(config: PolicyResource['config'], forceDestro
   if (!preventDestroy(config)) problems.push('lifecycle.prevent_destroy is not true');
   if (config.force_destroy === true) problems.push(`force_destroy is true${forceDestroyEffect}`);
   return problems;
+}
+
+/** The labels of a Kubernetes namespace (kubernetes_namespace[_v1], or a Namespace manifest); undefined for other resources. */
+function namespaceLabels(resource: PolicyResource): Record<string, unknown> | undefined {
+  const manifest = resource.config.manifest as { kind?: unknown; metadata?: { labels?: unknown } } | undefined;
+  let labels: unknown;
+  if (/^kubernetes_namespace(_v1)?$/.test(resource.type)) labels = attribute(resource.config, 'metadata.labels');
+  else if (resource.type === 'kubernetes_manifest' && manifest?.kind === 'Namespace') labels = manifest.metadata?.labels;
+  else return undefined;
+  return labels !== null && typeof labels === 'object' ? (labels as Record<string, unknown>) : {};
 }
 
 export const RULES: readonly PolicyRule[] = [
@@ -390,6 +401,24 @@ export const RULES: readonly PolicyRule[] = [
         const missing = REQUIRED_LABELS.filter((key) => typeof present[key] !== 'string' || present[key] === '');
         return missing.length === 0 ? [] : [`${location} lacks ${missing.join(', ')}`];
       }),
+  },
+  {
+    id: 'namespace-pod-security',
+    description: `Every Kubernetes namespace carries the Pod Security Standards labels: enforce restricted or baseline (never privileged), warn and audit restricted, each with a pinned version (${POD_SECURITY_VERSION}).`,
+    fix: 'create team namespaces with TeamNamespace, or set podSecurityLabels(level) from lib/pod-security.ts on the namespace',
+    check: (resource) => {
+      const labels = namespaceLabels(resource);
+      return labels === undefined ? [] : podSecurityLabelProblems(labels);
+    },
+  },
+  {
+    id: 'pod-security-restricted',
+    description: 'Every Kubernetes namespace enforces the restricted Pod Security Standard; baseline is an exception with a written reason (a waiver of this rule).',
+    fix: 'keep the pods within restricted (non-root, no privilege escalation, dropped capabilities, RuntimeDefault seccomp), or set podSecurity: { level: baseline, reason: ... } in the service file',
+    check: (resource) => {
+      const level = namespaceLabels(resource)?.[POD_SECURITY_ENFORCE_LABEL];
+      return level === undefined || level === 'restricted' ? [] : [`${POD_SECURITY_ENFORCE_LABEL} is ${JSON.stringify(level)}`];
+    },
   },
 ];
 

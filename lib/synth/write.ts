@@ -180,6 +180,8 @@ export interface StackOutput {
   readonly manifest: StackManifest;
   /** cdk.tf.json */
   readonly json: string;
+  /** Other files written next to cdk.tf.json (e.g. delivery.json), by file name. @default none */
+  readonly sidecars?: Readonly<Record<string, string>>;
 }
 
 export interface CommitOptions {
@@ -225,8 +227,14 @@ export function commitGeneration(options: CommitOptions): CommitResult {
   for (const stack of options.stacks) stacks[stack.manifest.name] = stack.manifest;
 
   const changed = new Set<string>();
+  // Sidecar files (relative to the generation) whose bytes differ from the live ones.
+  const sidecars = new Map<string, string>();
   for (const stack of options.stacks) {
     if (!live || readText(join(live, stack.manifest.synthesizedStackPath)) !== stack.json) changed.add(stack.name);
+    for (const [file, content] of Object.entries(stack.sidecars ?? {})) {
+      const path = join(stack.manifest.workingDirectory, file);
+      if (!live || readText(join(live, path)) !== content) sidecars.set(path, content);
+    }
   }
   const liveStacks = live ? join(live, Manifest.stacksFolder) : undefined;
   const removed =
@@ -243,13 +251,14 @@ export function commitGeneration(options: CommitOptions): CommitResult {
     removed,
     manifestWritten,
   };
-  if (live && changed.size === 0 && removed.length === 0 && !manifestWritten) {
+  if (live && changed.size === 0 && sidecars.size === 0 && removed.length === 0 && !manifestWritten) {
     discardGeneration(staging, outdir);
     return result;
   }
 
   // The new generation: everything of the live one (hard links), then the changes.
   const replaced = new Set(options.stacks.filter((s) => changed.has(s.name)).map((s) => join(live ?? '', s.manifest.synthesizedStackPath)));
+  for (const path of sidecars.keys()) replaced.add(join(live ?? '', path));
   if (manifestWritten) replaced.add(manifestPath(live ?? ''));
   const dropped = options.keepOrphanFolders ? [] : removed.map((name) => join(liveStacks ?? '', name));
   if (live) linkTree(live, staging, new Set([...replaced, ...dropped]));
@@ -257,6 +266,11 @@ export function commitGeneration(options: CommitOptions): CommitResult {
   options.stacks.forEach((stack, i) => {
     mkdirSync(join(staging, stack.manifest.workingDirectory), { recursive: true });
     if (changed.has(stack.name)) writeFileSync(join(staging, stack.manifest.synthesizedStackPath), stack.json);
+    for (const file of Object.keys(stack.sidecars ?? {})) {
+      const path = join(stack.manifest.workingDirectory, file);
+      const content = sidecars.get(path);
+      if (content !== undefined) writeFileSync(join(staging, path), content);
+    }
     if (i === Math.floor(options.stacks.length / 2)) killPoint('half-written');
   });
   if (manifestWritten || !live) writeFileSync(manifestPath(staging), manifest);

@@ -23,15 +23,15 @@ databases:
 describe('the example catalog', () => {
   const catalog = exampleCatalog();
 
-  it('has three services in both environments, sorted by name', () => {
-    expect(catalog.services.map((s) => s.name)).toEqual(['payment', 'recommend', 'search']);
+  it('has four services in both environments, sorted by name', () => {
+    expect(catalog.services.map((s) => s.name)).toEqual(['gateway', 'payment', 'recommend', 'search']);
     for (const service of catalog.services) {
       expect(service.environments.map((e) => e.environment)).toEqual(['development', 'production']);
     }
   });
 
   it('derives project ids, namespaces and stack names from platform.yaml', () => {
-    const [dev, prod] = catalog.services[0].environments;
+    const [dev, prod] = catalog.services.find((s) => s.name === 'payment')!.environments;
     expect(dev).toMatchObject({ projectId: 'acme-payment-dev', namespace: 'payment-dev', stackName: 'service-payment-development' });
     expect(prod).toMatchObject({ projectId: 'acme-payment-prod', namespace: 'payment-prod', stackName: 'service-payment-production' });
   });

@@ -1,5 +1,5 @@
 import { Testing, type App } from 'cdktf';
-import { BootstrapStack, APPLY_REF, APPLY_WORKFLOW, BOOTSTRAP_STATE_FILE, GITHUB_OIDC_ISSUER, applierWorkflowRef, repositoryCondition } from '../../stacks/bootstrap-stack';
+import { BootstrapStack, APPLY_REF, APPLY_WORKFLOW, BOOTSTRAP_STATE_FILE, GITHUB_OIDC_ISSUER, PLANNER_WORKFLOWS, applierWorkflowRef, repositoryCondition } from '../../stacks/bootstrap-stack';
 import { buildStacks, stackNames } from '../../lib/app';
 import { CatalogError, loadCatalog } from '../../lib/catalog/load';
 import { APPLIER_BILLING_ROLES, APPLIER_FOLDER_ROLES, APPLIER_PLATFORM_ROLES, PLANNER_ROLES } from '../../lib/capabilities/ci-roles';
@@ -59,18 +59,26 @@ describe('BootstrapStack', () => {
       'attribute.repository': 'assertion.repository',
       'attribute.ref': 'assertion.ref',
       'attribute.applier': `(assertion.job_workflow_ref == "${REPOSITORY}/.github/workflows/apply.yml@refs/heads/main" && assertion.ref == "refs/heads/main") ? "true" : "false"`,
+      'attribute.planner':
+        `((assertion.job_workflow_ref == "${REPOSITORY}/.github/workflows/plan-trusted.yml@refs/heads/main" || ` +
+        `assertion.job_workflow_ref == "${REPOSITORY}/.github/workflows/drift.yml@refs/heads/main" || ` +
+        `assertion.job_workflow_ref == "${REPOSITORY}/.github/workflows/apply.yml@refs/heads/main") && assertion.ref == "refs/heads/main") ? "true" : "false"`,
     });
+    // Every planner workflow exists and none runs on pull_request (it would run a branch's code).
+    for (const workflow of PLANNER_WORKFLOWS) expect(readFileSync(join(__dirname, '..', '..', workflow), 'utf8')).not.toMatch(/^ {2}pull_request(_target)?:/m);
     expect(applierWorkflowRef('acme/platform')).toBe('acme/platform/.github/workflows/apply.yml@refs/heads/main');
     // The pinned workflow is the one that exists and applies on pushes to main.
     expect(readFileSync(join(__dirname, '..', '..', APPLY_WORKFLOW), 'utf8')).toMatch(/^ {2}push:\n {4}branches: \[main\]$/m);
   });
 
-  it('lets every workflow of the repository act as the planner, and only apply.yml on main act as the applier', () => {
+  it('lets only the trusted workflows on main act as the planner, and only apply.yml on main act as the applier', () => {
     const federation = resourcesOf(json, 'google_service_account_iam_member');
     expect(federation.PlannerFederation).toMatchObject({
       role: 'roles/iam.workloadIdentityUser',
-      member: `principalSet://iam.googleapis.com/\${google_iam_workload_identity_pool.GithubPool.name}/attribute.repository/${REPOSITORY}`,
+      member: 'principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.GithubPool.name}/attribute.planner/true',
     });
+    // No binding by repository or branch alone: a pushed branch's workflow gets no identity.
+    expect(Object.values(federation).map((m) => m.member).join()).not.toMatch(/attribute\.(repository|ref)\//);
     expect(federation.ApplierFederation).toMatchObject({
       role: 'roles/iam.workloadIdentityUser',
       member: 'principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.GithubPool.name}/attribute.applier/true',
@@ -81,10 +89,15 @@ describe('BootstrapStack', () => {
     expect(APPLY_REF).toBe('refs/heads/main');
   });
 
-  it('gives the planner read-only roles on the folder and the platform project, and read on the state', () => {
-    const readOnly = [...PLANNER_ROLES].sort();
+  it('gives the planner read-only roles on the folder and the platform project, and read on the state; no log entries, no secrets', () => {
+    const sinkViewer = '${google_organization_iam_custom_role.PlannerIam_SinkViewerRole_61C40CA6.name}';
+    const readOnly = [...PLANNER_ROLES, sinkViewer].sort();
     expect(rolesOf('google_folder_iam_member', PLANNER)).toEqual(readOnly);
     expect(rolesOf('google_project_iam_member', PLANNER)).toEqual(readOnly);
+    expect(onlyResource(json, 'google_organization_iam_custom_role')).toMatchObject({ role_id: 'terraformPlannerSinkViewer', permissions: ['logging.sinks.get', 'logging.sinks.list'] });
+    for (const role of ['roles/logging.viewer', 'roles/logging.privateLogViewer', 'roles/secretmanager.secretAccessor', 'roles/secretmanager.viewer', 'roles/container.developer']) {
+      expect(readOnly).not.toContain(role);
+    }
     expect(rolesOf('google_storage_bucket_iam_member', PLANNER)).toEqual(['roles/storage.objectViewer']);
     for (const role of PLANNER_ROLES) expect(role).not.toMatch(/admin|editor|owner|writer|creator|user$|^roles\/viewer$/i);
   });

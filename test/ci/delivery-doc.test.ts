@@ -51,7 +51,7 @@ describe('docs/DELIVERY.md', () => {
     expect(doc).toContain('npm run destroy-guard -- <plan.json> [--allow-destroy]');
     for (const variable of ['GCP_WORKLOAD_IDENTITY_PROVIDER', 'GCP_PLANNER_SERVICE_ACCOUNT', 'GCP_APPLIER_SERVICE_ACCOUNT']) {
       expect(doc).toContain(variable);
-      expect(readFileSync(join(__dirname, '..', '..', '.github', 'workflows', 'plan.yml'), 'utf8') + readFileSync(join(__dirname, '..', '..', '.github', 'workflows', 'apply.yml'), 'utf8')).toContain(variable);
+      expect(readFileSync(join(__dirname, '..', '..', '.github', 'workflows', 'plan-trusted.yml'), 'utf8') + readFileSync(join(__dirname, '..', '..', '.github', 'workflows', 'apply.yml'), 'utf8')).toContain(variable);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { checkDigest, checkExpectedDigest, commentMarker, planDigest, reviewedDigest, DIGEST_PATTERN } from '../../lib/ci/plan-digest';
+import { checkDigest, checkExpectedDigest, commentMarker, planDigest, DIGEST_PATTERN } from '../../lib/ci/plan-digest';
 import { renderPlanComment } from '../../lib/ci/plan-comment';
 import { parsePlan, type Plan } from '../../lib/ci/plan-json';
 import { fixture, fixtureText } from './plan-fixtures';
@@ -72,38 +72,32 @@ describe('planDigest', () => {
   });
 });
 
-describe('reviewedDigest and checkDigest', () => {
+describe('checkDigest', () => {
   const plan = fixture('new-service');
   const comment = renderPlanComment(plan, { stack: STACK });
+  const source = 'the trusted plan run 99 of pull request #42';
 
-  it('reads the digest from the stack comment, the latest one winning', () => {
-    const older = renderPlanComment(fixture('replace-database'), { stack: STACK });
-    expect(reviewedDigest([older, 'LGTM', comment], STACK)).toBe(planDigest(plan));
-  });
-
-  it('ignores comments of other stacks and replies that quote the marker', () => {
-    const otherStack = renderPlanComment(plan, { stack: 'service-payment-development' });
-    const quote = `> ${comment.split('\n').join('\n> ')}`;
-    expect(reviewedDigest([otherStack, quote], STACK)).toBeUndefined();
+  it('the comment shows the digest and starts with the stack marker (for people; the apply reads the trusted record)', () => {
+    expect(comment).toContain(planDigest(plan));
     expect(comment.startsWith(commentMarker(STACK))).toBe(true);
   });
 
   it('passes when the plan to apply is the reviewed plan', () => {
-    const check = checkDigest(plan, STACK, [comment], '#42');
-    expect(check).toEqual({ ok: true, message: expect.stringMatching(/is the plan reviewed on pull request #42/) });
+    const check = checkDigest(plan, STACK, planDigest(plan), source);
+    expect(check).toEqual({ ok: true, message: expect.stringMatching(/is the plan reviewed in the trusted plan run 99 of pull request #42/) });
   });
 
   it('stops, saying why, when the plan differs from the reviewed one', () => {
-    const check = checkDigest(fixture('replace-database'), STACK, [comment], '#42');
+    const check = checkDigest(fixture('replace-database'), STACK, planDigest(plan), source);
     expect(check.ok).toBe(false);
-    expect(check.message).toMatch(/differs from the plan reviewed on pull request #42: reviewed sha256:[0-9a-f]{64}, now sha256:[0-9a-f]{64}\. Nothing was applied\./);
-    expect(check.message).toMatch(/run the apply workflow by hand .* with stack "service-payment-production" and digest "sha256:/);
+    expect(check.message).toMatch(/differs from the plan reviewed in the trusted plan run 99 of pull request #42: reviewed sha256:[0-9a-f]{64}, now sha256:[0-9a-f]{64}\. Nothing was applied\./);
+    expect(check.message).toMatch(/gh workflow run apply.yml -f stack=service-payment-production -f digest=sha256:/);
   });
 
-  it('stops when the pull request has no plan comment for the stack', () => {
-    const check = checkDigest(plan, STACK, ['LGTM'], '#42');
+  it('stops when the trusted run recorded no digest for the stack', () => {
+    const check = checkDigest(plan, STACK, undefined, source);
     expect(check.ok).toBe(false);
-    expect(check.message).toMatch(/No plan comment for stack service-payment-production on pull request #42/);
+    expect(check.message).toMatch(/No reviewed plan for stack service-payment-production in the trusted plan run 99/);
   });
 
   it('for a run by hand, applies only the digest the operator reviewed', () => {

@@ -24,8 +24,8 @@ const allJobs = Object.entries(workflows).flatMap(([file, w]) => Object.entries(
 const usesGoogleAuth = (job: Job) => (job.steps ?? []).some((s) => s.uses?.startsWith('google-github-actions/auth@'));
 
 describe('the workflows', () => {
-  it('are plan, apply and drift', () => {
-    expect(Object.keys(workflows).sort()).toEqual(['apply.yml', 'drift.yml', 'plan.yml']);
+  it('are plan (untrusted), plan-trusted, apply and drift', () => {
+    expect(Object.keys(workflows).sort()).toEqual(['apply.yml', 'drift.yml', 'plan-trusted.yml', 'plan.yml']);
   });
 
   it('never use a service account key', () => {
@@ -41,15 +41,24 @@ describe('the workflows', () => {
     const withIdToken = allJobs.filter(({ job }) => job.permissions?.['id-token'] === 'write').map(({ file, id }) => `${file}:${id}`);
     const authenticating = allJobs.filter(({ job }) => usesGoogleAuth(job)).map(({ file, id }) => `${file}:${id}`);
     expect(withIdToken.sort()).toEqual(authenticating.sort());
-    expect(authenticating.sort()).toEqual(['apply.yml:destroy', 'apply.yml:platform', 'apply.yml:services', 'drift.yml:plan', 'plan.yml:plan']);
+    expect(authenticating.sort()).toEqual([
+      'apply.yml:clusters',
+      'apply.yml:destroy',
+      'apply.yml:detect',
+      'apply.yml:platform',
+      'apply.yml:services',
+      'drift.yml:plan',
+      'plan-trusted.yml:plan',
+    ]);
   });
 
-  it('authenticate with Workload Identity Federation: the planner on pull requests and schedules, the applier only on main', () => {
-    for (const { file, job } of allJobs.filter(({ job }) => usesGoogleAuth(job))) {
+  it('authenticate with Workload Identity Federation: the planner in the trusted plan, drift and apply selection; the applier only in apply jobs', () => {
+    const planners = ['apply.yml:detect', 'drift.yml:plan', 'plan-trusted.yml:plan'];
+    for (const { file, id, job } of allJobs.filter(({ job }) => usesGoogleAuth(job))) {
       const auth = job.steps!.find((s) => s.uses?.startsWith('google-github-actions/auth@'))!;
       expect(auth.with).toEqual({
         workload_identity_provider: '${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}',
-        service_account: file === 'apply.yml' ? '${{ vars.GCP_APPLIER_SERVICE_ACCOUNT }}' : '${{ vars.GCP_PLANNER_SERVICE_ACCOUNT }}',
+        service_account: planners.includes(`${file}:${id}`) ? '${{ vars.GCP_PLANNER_SERVICE_ACCOUNT }}' : '${{ vars.GCP_APPLIER_SERVICE_ACCOUNT }}',
       });
     }
     expect(Object.keys(workflows['apply.yml'].yaml.on).sort()).toEqual(['push', 'workflow_dispatch']);
@@ -64,7 +73,7 @@ describe('the workflows', () => {
 
   it('set up a pinned Terraform with the wrapper off (it breaks terraform show -json)', () => {
     const setups = allJobs.flatMap(({ job }) => (job.steps ?? []).filter((s) => s.uses?.startsWith('hashicorp/setup-terraform@')));
-    expect(setups.length).toBe(5);
+    expect(setups.length).toBe(6);
     for (const step of setups) expect(step.with).toEqual({ terraform_version: expect.stringMatching(/^\d+\.\d+\.\d+$/), terraform_wrapper: false });
   });
 
@@ -72,44 +81,117 @@ describe('the workflows', () => {
     for (const { job } of allJobs) for (const step of job.steps ?? []) expect(step.run ?? '').not.toMatch(/\$\{\{\s*secrets\./);
   });
 
-  it('plan on pull requests (never pull_request_target) with the stable command lines', () => {
+  it("the pull request side runs the pull request's code with no identity and only uploads the synthesized stacks", () => {
     const plan = workflows['plan.yml'];
     expect(Object.keys(plan.yaml.on)).toEqual(['pull_request']);
+    expect(Object.keys(plan.yaml.jobs)).toEqual(['check']);
+    expect(plan.yaml.jobs.check.permissions).toEqual({ contents: read });
+    expect(JSON.stringify(plan.yaml)).not.toMatch(/id-token|GCP_|terraform (init|plan|apply|show)/);
     expect(plan.text).toContain('npm run changed-stacks -- --base ../base/cdktf.out --head cdktf.out');
-    expect(plan.text).toContain('npm run --silent plan-comment -- --stack "$STACK"');
-    expect(plan.text).toContain('npm run destroy-guard -- "$CONFIG_DIR/plan.json" --allow-destroy');
-    expect(plan.text).toContain("contains(github.event.pull_request.labels.*.name, 'allow-destroy')");
-    expect(plan.text).toMatch(/terraform plan -input=false -lock=false .*-out=tfplan &&\n\s+terraform show -json tfplan > plan.json/);
+    const upload = (plan.yaml.jobs.check.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with?.name).toBe('synth');
   });
 
-  it('destroy removed service stacks, then apply the platform, then the services, in the stack environment, one apply per state at a time', () => {
+  it("no job holding id-token: write runs code from the pull request: only workflow_run, push and schedule workflows hold identities, on the default branch's code", () => {
+    const holders = allJobs.filter(({ job }) => job.permissions?.['id-token'] === 'write');
+    expect(holders.length).toBe(7);
+    for (const { file, id, job } of holders) {
+      const events = Object.keys(workflows[file].yaml.on);
+      expect({ file, id, events: events.filter((e) => e.startsWith('pull_request')) }).toEqual({ file, id, events: [] });
+      for (const step of job.steps ?? []) {
+        if (step.uses?.startsWith('actions/checkout@')) {
+          // The default branch (or, in apply's selection, main's previous commit).
+          const ref = file === 'apply.yml' && id === 'detect' && step.with?.path === 'base' ? '${{ github.event.before }}' : undefined;
+          expect({ file, id, ref: step.with?.ref }).toEqual({ file, id, ref });
+          expect(step.with?.repository).toBeUndefined();
+        }
+        expect(JSON.stringify(step)).not.toMatch(/head_ref|pull_request\.head|workflow_run\.head_branch|workflow_run\.pull_requests/);
+      }
+    }
+    // The trusted plan job reads only the checked copy made in this run, never the pull request's artifact.
+    const planJob = workflows['plan-trusted.yml'].yaml.jobs.plan;
+    const downloads = (planJob.steps ?? []).filter((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect(downloads.map((s) => s.with)).toEqual([{ name: 'checked', path: 'checked' }]);
+  });
+
+  it('the trusted side starts from workflow_run and checks the artifact against the allowlist before any terraform command', () => {
+    const trusted = workflows['plan-trusted.yml'];
+    expect(trusted.yaml.on).toEqual({ workflow_run: { workflows: ['plan'], types: ['completed'] } });
+    const { check, plan, comment } = trusted.yaml.jobs;
+    expect(check.permissions?.['id-token']).toBeUndefined();
+    expect(comment.permissions?.['id-token']).toBeUndefined();
+    const checkText = JSON.stringify(check);
+    expect(checkText).toContain('github.event.workflow_run.id');
+    expect(checkText).toContain('npm run --silent check-stacks -- --synth');
+    expect(checkText).not.toMatch(/terraform (init|plan|apply|show)/);
+    expect(plan.needs).toBe('check');
+    const script = (plan.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(script).toContain('CONFIG_DIR="checked/head/stacks/$STACK"');
+    expect(script).toContain('CONFIG_DIR="checked/base/stacks/$STACK"');
+    expect(script).toMatch(/terraform plan -input=false -lock=false .*-out=tfplan &&\n\s+terraform show -json tfplan > plan.json/);
+    expect(script).toContain('npm run destroy-guard -- "$CONFIG_DIR/plan.json" --allow-destroy');
+    expect(script.indexOf('destroy-guard')).toBeLessThan(script.indexOf('--digest > "digests/$STACK.digest"'));
+    // Labels come from the API by the pull request number GitHub's event names, never from the artifact.
+    expect(checkText).toContain('index(\\"allow-destroy\\")');
+  });
+
+  it('records the digests of the trusted run under the pull request head commit, for the apply job', () => {
+    const { comment } = workflows['plan-trusted.yml'].yaml.jobs;
+    const script = (comment.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(script).toContain('npm run --silent plan-provenance -- record --pull-request "$PR" --head-sha "$HEAD_SHA"');
+    const upload = (comment.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with?.name).toBe('plan-digests-${{ github.event.workflow_run.head_sha }}');
+  });
+
+  it('no workflow builds a jq filter from a variable', () => {
+    let filters = 0;
+    for (const [file, { text }] of Object.entries(workflows)) {
+      for (const match of text.matchAll(/--jq\s+("[^"]*"|'[^']*')/g)) {
+        filters++;
+        expect({ file, filter: match[1] }).toEqual({ file, filter: expect.not.stringMatching(/\$/) });
+      }
+    }
+    expect(filters).toBeGreaterThan(2);
+  });
+
+  it("destroy removed stacks, then apply the platform, then cluster-* stacks, then the services, each in its stack's environment", () => {
     const { jobs } = workflows['apply.yml'].yaml;
     expect(jobs.destroy.needs).toBe('detect');
     expect(JSON.stringify(jobs.destroy)).toContain('fromJSON(needs.detect.outputs.removed_shards)');
+    expect(JSON.stringify(jobs.clusters)).toContain('fromJSON(needs.detect.outputs.clusters_shards)');
     expect(JSON.stringify(jobs.services)).toContain('fromJSON(needs.detect.outputs.services_shards)');
     expect(jobs.platform.needs).toEqual(['detect', 'destroy']);
-    expect(jobs.services.needs).toEqual(['detect', 'destroy', 'platform']);
-    // A failed destroy stops the platform and the services; one skipped (nothing removed) does not.
-    for (const id of ['platform', 'services']) expect(jobs[id].if).toMatch(/contains\(fromJSON\('\["success", "skipped"\]'\), needs\.destroy\.result\)/);
-    expect(jobs.services.if).toMatch(/contains\(fromJSON\('\["success", "skipped"\]'\), needs\.platform\.result\)/);
-    // Up to 256 stacks a shard is one stack named after it, so the group is per stack.
-    expect(jobs.platform.concurrency).toEqual({ group: 'apply-${{ matrix.stack }}', 'cancel-in-progress': false });
-    for (const id of ['destroy', 'services']) expect(jobs[id].concurrency).toEqual({ group: 'apply-${{ matrix.name }}', 'cancel-in-progress': false });
-    for (const id of ['destroy', 'platform', 'services']) {
+    expect(jobs.clusters.needs).toEqual(['detect', 'destroy', 'platform']);
+    expect(jobs.services.needs).toEqual(['detect', 'destroy', 'platform', 'clusters']);
+    // A failed destroy stops everything after it; one skipped (nothing removed) does not.
+    for (const id of ['platform', 'clusters', 'services']) expect(jobs[id].if).toMatch(/contains\(fromJSON\('\["success", "skipped"\]'\), needs\.destroy\.result\)/);
+    for (const id of ['clusters', 'services']) expect(jobs[id].if).toMatch(/contains\(fromJSON\('\["success", "skipped"\]'\), needs\.platform\.result\)/);
+    expect(jobs.services.if).toMatch(/contains\(fromJSON\('\["success", "skipped"\]'\), needs\.clusters\.result\)/);
+    for (const id of ['destroy', 'platform', 'clusters', 'services']) {
       expect(jobs[id].environment).toBe('${{ matrix.environment }}');
-      const script = (jobs[id].steps ?? []).map((s) => s.run ?? '').join('\n');
-      // The digest check comes before the apply, and the apply uses the saved plan.
-      expect(script.indexOf('--verify-comments')).toBeGreaterThan(-1);
-      expect(script.indexOf('--verify-digest')).toBeGreaterThan(-1);
-      expect(script.indexOf('--verify-comments')).toBeLessThan(script.indexOf('terraform apply -input=false tfplan'));
-      expect(script.indexOf('destroy-guard')).toBeLessThan(script.indexOf('terraform apply -input=false tfplan'));
+      expect((jobs[id].steps ?? []).map((s) => s.run ?? '').join('\n')).toContain('scripts/ci/apply-shard.sh');
     }
-    for (const id of ['destroy', 'services']) {
-      const script = (jobs[id].steps ?? []).map((s) => s.run ?? '').join('\n');
-      // In a shard, a failed check ends that stack (return 1) before its apply; the job fails at the end.
-      expect(script).toMatch(/--verify-comments comments\.jsonl --pull-request "\$PULL_REQUEST" \|\| return 1/);
-      expect(script).toContain('apply_stack || failed+=("$STACK")');
-    }
+  });
+
+  it('no apply is silently cancelled: no concurrency group (its queue drops pending jobs); state locks and markers order the applies', () => {
+    const apply = workflows['apply.yml'];
+    expect((apply.yaml as { concurrency?: unknown }).concurrency).toBeUndefined();
+    for (const job of Object.values(apply.yaml.jobs)) expect(job.concurrency).toBeUndefined();
+    const script = readFileSync(join(REPO_ROOT, 'scripts', 'ci', 'apply-shard.sh'), 'utf8');
+    expect(script).toContain('terraform plan -input=false -lock-timeout=60m $DESTROY_FLAG -detailed-exitcode -out=tfplan');
+    expect(script).toContain('terraform apply -input=false -lock-timeout=60m tfplan');
+    // In order: the reviewed digest, the destroy guard, the newer-commit check, the apply, the marker.
+    const body = script.slice(script.indexOf('apply_stack() {'), script.indexOf('# The commit of main'));
+    const order = ['--verify-record "$REVIEWED" --pull-request "$PULL_REQUEST" --head-sha "$HEAD_SHA"', 'destroy-guard', 'if newer_commit_applied', 'terraform apply', '  mark_applied\n}'];
+    const positions = order.map((needle) => body.indexOf(needle));
+    expect(positions.every((p) => p > -1)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(script).toContain('--verify-digest "$REVIEWED_DIGEST"');
+    expect(script).toContain('apply_stack || failed+=("$STACK")');
+    // The next run selects stacks whose last apply did not finish.
+    expect(apply.text).toContain('--markers ../markers');
+    expect(apply.text).toContain('npm run --silent plan-provenance -- find --repo "$REPO" --commit "$GITHUB_SHA"');
+    expect(apply.text).not.toContain('--verify-comments');
   });
 
   it('detect drift with -detailed-exitcode and report it in the summary and an issue', () => {
@@ -138,7 +220,7 @@ describe('the workflows', () => {
   });
 
   it('plan a stack without a state object against empty local state, never granting the planner write access', () => {
-    for (const file of ['plan.yml', 'drift.yml']) {
+    for (const file of ['plan-trusted.yml', 'drift.yml']) {
       const { text } = workflows[file];
       expect(text).toContain('gcloud storage ls');
       expect(text).toContain(`echo '{"terraform":{"backend":{"local":{}}}}' >`);
@@ -146,14 +228,14 @@ describe('the workflows', () => {
       expect(text).not.toMatch(/terraform (plan|init)[^\n]*-lock=true/);
     }
     // Checked for added stacks, before terraform init.
-    const script = (workflows['plan.yml'].yaml.jobs.plan.steps ?? []).map((s) => s.run ?? '').join('\n');
+    const script = (workflows['plan-trusted.yml'].yaml.jobs.plan.steps ?? []).map((s) => s.run ?? '').join('\n');
     const body = script.slice(script.indexOf('plan_stack() {'));
     expect(body).toMatch(/if \[ -n "\$STATE" \]; then use_local_state_if_new \|\| return 1; fi/);
     expect(body.indexOf('use_local_state_if_new')).toBeLessThan(body.indexOf('terraform init'));
   });
 
   it('plan: one job per stack up to 256, shards above, every stack planned even when one fails', () => {
-    const plan = workflows['plan.yml'];
+    const plan = workflows['plan-trusted.yml'];
     const { check, plan: job } = plan.yaml.jobs;
     expect((check.steps ?? []).map((s) => s.run ?? '').join('\n')).toContain('--max-jobs 256');
     expect(JSON.stringify(job)).toContain('fromJSON(needs.check.outputs.shards)');
@@ -165,12 +247,13 @@ describe('the workflows', () => {
     expect(upload.if).toBe('${{ !cancelled() }}');
   });
 
-  it('post comments only after a successful check, continuing past a failed post and failing at the end', () => {
-    const { comment } = workflows['plan.yml'].yaml.jobs;
-    expect(comment.if).toContain("needs.check.result == 'success'");
+  it('post comments (or the allowlist refusal) continuing past a failed post and failing at the end', () => {
+    const { comment } = workflows['plan-trusted.yml'].yaml.jobs;
+    expect(comment.if).toContain("needs.check.outputs.pull_request != ''");
+    expect(JSON.stringify(comment)).toContain('refused');
     const script = (comment.steps ?? []).map((s) => s.run ?? '').join('\n');
     expect(script).toMatch(/if post "\$file"; then[\s\S]*failed\+=\("\$file"\)[\s\S]*done\n\s*if \[ "\$\{#failed\[@\]\}" -gt 0 \]; then[\s\S]*exit 1/);
-    expect(workflows['plan.yml'].text).toContain('--commit "$COMMIT" --run-url "$RUN_URL"');
+    expect(workflows['plan-trusted.yml'].text).toContain('--commit "$COMMIT" --run-url "$RUN_URL"');
   });
 
   it('pass the project workflow rules', () => {
@@ -217,6 +300,27 @@ describe('workflowProblems catches', () => {
     expect(rules(base(`  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:\n      - run: echo \${{ secrets.TOKEN }}\n`))).toEqual(['no-secrets-in-scripts']);
     expect(rules(`on: pull_request_target\npermissions: {}\njobs: {}\n`)).toEqual(['no-pull-request-target']);
     expect(rules(`on: pull_request\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    env:\n      SA: \${{ vars.GCP_APPLIER_SERVICE_ACCOUNT }}\n    steps:\n      - run: echo\n`)).toEqual(['applier-on-main-only']);
+  });
+});
+
+describe('workflowProblems catches a cloud identity next to pull request code', () => {
+  const rules = (text: string) => workflowProblems('t.yml', text).map((p) => p.rule);
+  const auth = `      - uses: google-github-actions/auth@6fc4af4b145ae7821d527454aa9bd537d1f2dc5f\n        with:\n          workload_identity_provider: p\n          service_account: s\n`;
+  const job = (steps: string) => `permissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n${steps}${auth}`;
+
+  it('id-token: write in a pull_request workflow', () => {
+    expect(rules(`on: pull_request\n${job('')}`)).toEqual(['no-identity-on-pull-requests']);
+  });
+
+  it('a checkout of the pull request head, or its values in a script, in a job with an identity', () => {
+    const checkout = `      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`;
+    expect(rules(`on:\n  workflow_run:\n    workflows: [plan]\n${job(checkout)}`)).toEqual(['identity-runs-trusted-code']);
+    expect(rules(`on: push\n${job('      - run: git checkout "${{ github.head_ref }}"\n')}`)).toEqual(['identity-runs-trusted-code']);
+  });
+
+  it("another run's artifact downloaded in a workflow_run job with an identity", () => {
+    const download = `      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16\n        with:\n          name: synth\n          run-id: \${{ github.event.workflow_run.id }}\n`;
+    expect(rules(`on:\n  workflow_run:\n    workflows: [plan]\n${job(download)}`)).toEqual(['identity-runs-trusted-code']);
   });
 });
 

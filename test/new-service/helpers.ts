@@ -15,7 +15,7 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
  * The example services the tests rely on. Only these are copied, so the tests
  * pass unchanged after a developer adds a service (say, checkout) to the repo.
  */
-export const EXAMPLE_SERVICES = ['payment', 'recommend', 'search'];
+export const EXAMPLE_SERVICES = ['gateway', 'payment', 'recommend', 'search'];
 
 /**
  * A temporary catalog: the committed platform.yaml, the example services, and

@@ -22,6 +22,7 @@ import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-
 import { DnsManagedZone } from '@cdktf/provider-google/lib/dns-managed-zone';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { standardLabels } from '../../lib/labels';
+import { podSecurityLabels } from '../../lib/pod-security';
 
 export const LABELS = standardLabels({ service: 'fixture', team: 'security', environment: 'development' });
 const SQL_SETTINGS: SqlDatabaseInstanceSettings = {
@@ -306,10 +307,24 @@ export const FIXTURES: Record<string, RuleFixture> = {
   'required-labels': {
     build: (stack, violate) => {
       const withoutTeam = Object.fromEntries(Object.entries(LABELS).filter(([key]) => key !== 'team'));
-      new NamespaceV1(stack, 'Namespace', { metadata: { name: 'fixture-dev', labels: violate ? withoutTeam : LABELS } });
+      new NamespaceV1(stack, 'Namespace', { metadata: { name: 'fixture-dev', labels: { ...(violate ? withoutTeam : LABELS), ...podSecurityLabels('restricted') } } });
     },
     offender: 'Namespace',
     problem: /metadata\.labels lacks team/,
+  },
+  'namespace-pod-security': {
+    build: (stack, violate) => {
+      const labels: Record<string, string> = { ...LABELS, ...podSecurityLabels('restricted') };
+      if (violate) delete labels['pod-security.kubernetes.io/warn-version'];
+      new NamespaceV1(stack, 'Namespace', { metadata: { name: 'fixture-dev', labels } });
+    },
+    offender: 'Namespace',
+    problem: /pod-security\.kubernetes\.io\/warn-version is null, not a pinned version like v1\.\d+/,
+  },
+  'pod-security-restricted': {
+    build: (stack, violate) => new NamespaceV1(stack, 'Namespace', { metadata: { name: 'fixture-dev', labels: { ...LABELS, ...podSecurityLabels(violate ? 'baseline' : 'restricted') } } }),
+    offender: 'Namespace',
+    problem: /pod-security\.kubernetes\.io\/enforce is "baseline"/,
   },
 };
 

@@ -7,6 +7,9 @@ import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-
 import { type SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { OrganizationIamCustomRole } from '@cdktf/provider-google/lib/organization-iam-custom-role';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { podSecurityLabels } from '../../lib/pod-security';
 import { applyPolicies, PolicyAspect, PolicyError } from '../../lib/policy/aspect';
 import { RULE_IDS } from '../../lib/policy/rules';
 import { waive, allWaivers } from '../../lib/policy/waivers';
@@ -133,7 +136,7 @@ describe('the policy', () => {
       expect(Aspects.of(stack).all.filter((a) => a instanceof PolicyAspect)).toHaveLength(1);
       expect(() => Testing.synth(stack)).not.toThrow();
     }
-    expect(allWaivers(app).map((w) => `${w.path} ${w.rule}`)).toEqual(['bootstrap/ApplierIam no-service-account-impersonation']);
+    expect(allWaivers(app).map((w) => `${w.path} ${w.rule}`)).toEqual(['cluster-production/Velero/Namespace pod-security-restricted', 'bootstrap/ApplierIam no-service-account-impersonation']);
   });
 
   it('is added once per stack however often applyPolicies runs', () => {
@@ -269,5 +272,36 @@ describe('waivers', () => {
     const stack = policyStack();
     expect(() => waive(stack, 'no-such-rule', 'a reason that is long enough')).toThrow(/rule "no-such-rule" is not a policy rule; use one of: no-basic-roles, /);
     expect(() => waive(stack, 'required-labels', 'because')).toThrow(/reason "because" is too short; write at least 20 characters/);
+  });
+});
+
+describe('Pod Security labels on namespaces', () => {
+  const withPss = (enforce: string, version = 'v1.34') => ({ ...LABELS, ...podSecurityLabels('restricted', version), 'pod-security.kubernetes.io/enforce': enforce });
+
+  it.each([
+    ['privileged', withPss('privileged'), ['namespace-pod-security', 'pod-security-restricted']],
+    ['an unpinned (latest) version', withPss('restricted', 'latest'), ['namespace-pod-security', 'namespace-pod-security', 'namespace-pod-security']],
+    ['no Pod Security labels at all', LABELS, Array(6).fill('namespace-pod-security')],
+  ])('fails synth for a namespace with %s', (_, labels, rules) => {
+    const stack = policyStack();
+    new NamespaceV1(stack, 'Namespace', { metadata: { name: 'fixture-dev', labels } });
+    expect(policyError(stack).violations.map((v) => v.rule)).toEqual(rules);
+  });
+
+  it('checks a Namespace written as a kubernetes_manifest too, and no other manifest', () => {
+    const stack = policyStack();
+    new Manifest(stack, 'Namespace', { manifest: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'velero', labels: LABELS } } });
+    new Manifest(stack, 'ConfigMap', { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'velero' } } });
+    const violations = policyError(stack).violations;
+    expect(new Set(violations.map((v) => v.path))).toEqual(new Set(['fixture/Namespace']));
+  });
+
+  it('accepts baseline only under a waiver of pod-security-restricted, and prints it', () => {
+    const log: string[] = [];
+    const stack = policyStack(log);
+    const namespace = new NamespaceV1(stack, 'Namespace', { metadata: { name: 'fixture-dev', labels: { ...LABELS, ...podSecurityLabels('baseline') } } });
+    waive(namespace, 'pod-security-restricted', 'The log agent needs hostPath for its buffer');
+    expect(() => Testing.synth(stack)).not.toThrow();
+    expect(log).toEqual(['policy waiver: [fixture/Namespace] pod-security-restricted: The log agent needs hostPath for its buffer']);
   });
 });

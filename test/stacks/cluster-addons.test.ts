@@ -42,9 +42,12 @@ describe('the cluster stacks', () => {
     });
   });
 
-  it('configure the helm provider exactly like the kubernetes one (same endpoint, CA and credentials)', () => {
+  it('configure the helm provider exactly like the kubernetes one (same DNS endpoint, same exec credential)', () => {
     const providers = example['cluster-production'].provider as Record<string, Record<string, unknown>[]>;
-    expect(providers.helm).toEqual([{ kubernetes: providers.kubernetes[0] }]);
+    const kubernetes = providers.kubernetes[0] as { host: string; exec: unknown[] };
+    // helm 3 takes exec as one object where the kubernetes provider takes a list of one.
+    expect(providers.helm).toEqual([{ kubernetes: { host: kubernetes.host, exec: kubernetes.exec[0] } }]);
+    expect(kubernetes.exec).toEqual([{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin' }]);
   });
 });
 
@@ -125,7 +128,7 @@ describe('the Binary Authorization policy', () => {
 
   it("admits every service project's repository, GKE's system images, and refuses the rest", () => {
     expect(patterns.filter((p) => p.endsWith('/**'))).toEqual(
-      ['payment', 'recommend', 'search'].flatMap((s) => ['dev', 'prod'].map((e) => `asia-northeast1-docker.pkg.dev/acme-${s}-${e}/images/**`)).sort(),
+      ['gateway', 'payment', 'recommend', 'search'].flatMap((s) => ['dev', 'prod'].map((e) => `asia-northeast1-docker.pkg.dev/acme-${s}-${e}/images/**`)).sort(),
     );
     expect(policy.global_policy_evaluation_mode).toBe('ENABLE');
     expect(policy.default_admission_rule).toEqual({ evaluation_mode: 'ALWAYS_DENY', enforcement_mode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' });

@@ -57,7 +57,7 @@ describe('the cluster stack', () => {
     expect(json.data?.google_container_cluster?.Cluster).toMatchObject({ project: 'acme-platform-prod', name: 'production', location: 'asia-northeast1' });
     expect(json.data?.terraform_remote_state).toBeUndefined();
     const kubernetes = json.provider?.kubernetes?.[0] as Record<string, string>;
-    expect(kubernetes.host).toBe('https://${data.google_container_cluster.Cluster.endpoint}');
+    expect(kubernetes.host).toBe('https://${data.google_container_cluster.Cluster.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint}');
   });
 
   it('holds the node pool placement ValidatingAdmissionPolicy and its Deny binding', () => {

@@ -6,6 +6,7 @@ import { buildStacks, stackNames } from '../../lib/app';
 import { loadCatalog, type Catalog } from '../../lib/catalog/load';
 import { NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
 import { REQUIRED_LABELS } from '../../lib/labels';
+import { DEFAULT_TEAM_ROLES } from '../../lib/catalog/team-roles';
 import { exampleCatalog, onlyResource, REPO_ROOT, resourcesOf, synthJson, tempCatalog, withoutMetadata, type TerraformJson } from '../helpers';
 
 function synthAll(catalog: Catalog): Record<string, TerraformJson> {
@@ -26,6 +27,8 @@ describe('the example catalog', () => {
       'bootstrap',
       'cluster-production',
       'platform',
+      'service-gateway-development',
+      'service-gateway-production',
       'service-payment-development',
       'service-payment-production',
       'service-recommend-development',
@@ -73,7 +76,7 @@ describe('buildStacks', () => {
     const app = Testing.app();
     buildStacks(app, catalog);
     const built = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
-    expect(built).toHaveLength(9);
+    expect(built).toHaveLength(11);
     for (const stack of built) expect(Aspects.of(stack).all.filter((a) => a instanceof PolicyAspect)).toHaveLength(1);
   });
 });
@@ -159,7 +162,11 @@ describe('service stacks', () => {
     const grants = Object.values(resourcesOf(service('service-payment-production'), 'google_project_iam_member'))
       .filter((m) => (m.member as string).startsWith('group:'))
       .map((m) => `${m.member} ${m.role}`);
-    expect(grants.sort()).toEqual(['group:payments@example.com roles/pubsub.editor', 'group:payments@example.com roles/secretmanager.secretAccessor']);
+    const baseline = DEFAULT_TEAM_ROLES.production.map((role) => `group:payments@example.com ${role}`);
+    // Job User: queries of the log dataset need it.
+    expect(grants.sort()).toEqual(
+      [...baseline, 'group:payments@example.com roles/bigquery.jobUser', 'group:payments@example.com roles/pubsub.editor', 'group:payments@example.com roles/secretmanager.secretAccessor'].sort(),
+    );
   });
 
   it('give Cloud SQL a private IP only, HA in production and not in development', () => {
@@ -281,15 +288,26 @@ describe('address stability', () => {
     ]);
   });
 
-  it('removing a service changes no other stack, except that the platform no longer admits its images', () => {
+  it('removing a service changes no other stack, except the egress of its callers and the images the platform admits', () => {
     // search: recommend's topic lists it as a subscriber, which removing search leaves harmless.
     const reduced = synthAll(loadCatalog(tempCatalog({ 'services/search.yaml': null })));
     expect(reduced['service-search-production']).toBeUndefined();
-    for (const name of Object.keys(reduced)) expect(withoutAdmitted(reduced[name])).toEqual(withoutAdmitted(stacks[name]));
+    const callers = ['service-gateway-development', 'service-gateway-production'];
+    for (const name of Object.keys(reduced).filter((n) => !callers.includes(n))) expect(withoutAdmitted(reduced[name])).toEqual(withoutAdmitted(stacks[name]));
     expect(admitted(platform).filter((p) => !admitted(reduced.platform).includes(p))).toEqual([
       'asia-northeast1-docker.pkg.dev/acme-search-dev/images/**',
       'asia-northeast1-docker.pkg.dev/acme-search-prod/images/**',
     ]);
+    for (const name of callers) {
+      const egress = (json: TerraformJson) => Object.entries(resourcesOf(json, 'kubernetes_network_policy_v1')).find(([id]) => id.startsWith('Namespace_DefaultEgressPolicy_'))!;
+      const [before, after] = [egress(stacks[name]), egress(reduced[name])];
+      expect(after[0]).toBe(before[0]);
+      expect(JSON.stringify(after[1])).not.toContain('search-');
+      expect(JSON.stringify(before[1])).toContain('search-');
+      // Everything else of the caller's stack is unchanged.
+      const rest = (json: TerraformJson) => ({ ...json, resource: { ...json.resource, kubernetes_network_policy_v1: { ...json.resource.kubernetes_network_policy_v1, [before[0]]: null } } });
+      expect(rest(reduced[name])).toEqual(rest(stacks[name]));
+    }
   });
 
   it('adding a database to one service leaves the other addresses of that stack in place', () => {
@@ -299,5 +317,74 @@ describe('address stability', () => {
     for (const [type, resources] of Object.entries(before.resource)) {
       expect(Object.keys(after.resource[type])).toEqual(expect.arrayContaining(Object.keys(resources)));
     }
+  });
+});
+
+describe('the tenant model, in every service stack', () => {
+  const serviceStacks = catalog.services.flatMap((s) => s.environments);
+  const byName = (namespace: string) => ({ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': namespace } } });
+
+  it.each(serviceStacks.map((e) => [e.stackName, e] as const))('%s: baseline roles, teamRoles and read access to its own log dataset', (name, env) => {
+    const json = stacks[name];
+    const group = `group:${env.ownerGroup}`;
+    const projectRoles = Object.values(resourcesOf(json, 'google_project_iam_member'))
+      .filter((m) => m.member === group)
+      .map((m) => m.role as string);
+    const baseline = env.production ? DEFAULT_TEAM_ROLES.production : DEFAULT_TEAM_ROLES.development;
+    const login = env.cloudsql && env.teamDatabaseLogin ? ['roles/cloudsql.client', 'roles/cloudsql.instanceUser'] : [];
+    expect(projectRoles.sort()).toEqual([...new Set([...baseline, ...env.teamRoles, 'roles/bigquery.jobUser', ...login])].sort());
+    // Only in its own project.
+    const ownProject = [env.projectId, '${google_project.Project_3096086A.project_id}'];
+    for (const member of Object.values(resourcesOf(json, 'google_project_iam_member')).filter((m) => m.member === group)) expect(ownProject).toContain(member.project);
+    const viewer = Object.values(resourcesOf(json, 'google_bigquery_dataset_iam_member')).filter((m) => m.member === group);
+    expect(viewer).toEqual([{ project: env.projectId, dataset_id: expect.stringMatching(/^\$\{google_bigquery_dataset\.LogSink_Dataset_\w+\.dataset_id\}$/), role: 'roles/bigquery.dataViewer', member: group }]);
+  });
+
+  it.each(serviceStacks.map((e) => [e.stackName, e] as const))('%s: Pod Security labels, the team ClusterRole binding, ingress from callers and default-deny egress', (name, env) => {
+    const json = stacks[name];
+    const namespace = onlyResource(json, 'kubernetes_namespace_v1');
+    expect(namespace.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
+    expect(onlyResource(json, 'kubernetes_role_binding_v1').role_ref).toEqual({ api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'platform-team' });
+    const policies = Object.values(resourcesOf(json, 'kubernetes_network_policy_v1')) as Record<string, any>[];
+    const ingress = policies.find((p) => p.spec.policy_types[0] === 'Ingress')!;
+    const egress = policies.find((p) => p.spec.policy_types[0] === 'Egress')!;
+    expect(ingress.spec.ingress[0].from).toEqual(expect.arrayContaining([byName(env.namespace), ...env.callerNamespaces.map(byName)]));
+    expect(egress.spec.egress[0].to).toEqual([env.namespace, ...env.calleeNamespaces].map(byName));
+    expect(egress.spec.egress.at(-1)).toEqual({ to: [{ ip_block: { cidr: '0.0.0.0/0', except: expect.arrayContaining(['10.0.0.0/8']) } }] });
+  });
+
+  it('lets the gateway call every other service, and only the gateway', () => {
+    for (const environment of ['development', 'production']) {
+      const suffix = environment === 'production' ? 'prod' : 'dev';
+      const gateway = serviceStacks.find((e) => e.service === 'gateway' && e.environment === environment)!;
+      expect(gateway.calleeNamespaces).toEqual(['payment', 'recommend', 'search'].map((s) => `${s}-${suffix}`));
+      for (const env of serviceStacks.filter((e) => e.service !== 'gateway' && e.environment === environment)) expect(env.callerNamespaces).toEqual([`gateway-${suffix}`]);
+    }
+  });
+
+  it.each(serviceStacks.filter((e) => e.cloudsql).map((e) => [e.stackName, e] as const))('%s: a Cloud SQL IAM user for the application (and the team group outside production)', (name, env) => {
+    const users = Object.values(resourcesOf(stacks[name], 'google_sql_user'));
+    const application = `application@${env.projectId}.iam.gserviceaccount.com`;
+    const expected = [{ name: env.cloudsql!.engine === 'postgres' ? `application@${env.projectId}.iam` : application, type: 'CLOUD_IAM_SERVICE_ACCOUNT' }];
+    if (!env.production) expected.push({ name: env.ownerGroup, type: 'CLOUD_IAM_GROUP' });
+    expect(users.map((u) => ({ name: u.name, type: u.type }))).toEqual(expect.arrayContaining(expected));
+    expect(users).toHaveLength(expected.length);
+    for (const user of users) expect(user.password).toBeUndefined();
+    // The connectors reach the instance on 3307 through the egress policy.
+    const egress = (Object.values(resourcesOf(stacks[name], 'kubernetes_network_policy_v1')) as Record<string, any>[]).find((p) => p.spec.policy_types[0] === 'Egress')!;
+    expect(egress.spec.egress).toContainEqual({ to: [{ ip_block: { cidr: '10.100.0.0/16' } }], ports: [{ protocol: 'TCP', port: '3307' }] });
+  });
+
+  it.each(serviceStacks.map((e) => [e.stackName, e] as const))('%s: default compute account deprivileged, team group as essential contact, lien only in production', (name, env) => {
+    const json = stacks[name];
+    expect(onlyResource(json, 'google_project_default_service_accounts').action).toBe('DEPRIVILEGE');
+    expect(onlyResource(json, 'google_essential_contacts_contact')).toMatchObject({ parent: `projects/${env.projectId}`, email: env.ownerGroup });
+    expect(Object.keys(resourcesOf(json, 'google_resource_manager_lien'))).toHaveLength(env.production ? 1 : 0);
+  });
+
+  it('holds the node pool placement policy in the cluster stack, not in the platform stack', () => {
+    const kinds = Object.values(resourcesOf(stacks['cluster-production'], 'kubernetes_manifest')).map((r) => (r.manifest as { kind: string }).kind);
+    expect(kinds.sort()).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+    expect(resourcesOf(platform, 'kubernetes_manifest')).toEqual({});
   });
 });

@@ -72,9 +72,12 @@ describe('node dist/bin/main.js output', () => {
     expect(run.stderr).toBe('');
     const lines = run.stdout.trim().split('\n');
     const notices = lines.filter((line) => line.startsWith('notice: policy waiver: '));
-    expect(notices).toEqual([expect.stringMatching(/^notice: policy waiver: \[bootstrap\/ApplierIam\] no-service-account-impersonation: /)]);
-    expect(lines.at(-1)).toMatch(/^Synthesized \d+ stacks into .*: \d+ written, \d+ unchanged, 1 policy waiver \(\d+\.\d\d s\)$/);
-    expect(lines).toHaveLength(2);
+    expect(notices).toEqual([
+      expect.stringMatching(/^notice: policy waiver: \[cluster-production\/Velero\/Namespace\] pod-security-restricted: baseline enforced: /),
+      expect.stringMatching(/^notice: policy waiver: \[bootstrap\/ApplierIam\] no-service-account-impersonation: /),
+    ]);
+    expect(lines.at(-1)).toMatch(/^Synthesized \d+ stacks into .*: \d+ written, \d+ unchanged, 2 policy waivers \(\d+\.\d\d s\)$/);
+    expect(lines).toHaveLength(3);
   });
 });
 
@@ -85,7 +88,9 @@ describe('synthesizeCatalog progress', () => {
     const calls: [number, number][] = [];
     const outdir = join(mkdtempSync(join(tmpdir(), 'synth-progress-')), 'cdktf.out');
     const summary = await synthesizeCatalog(exampleCatalog(), { outdir, workers: 1, include: (name) => name.startsWith('service-'), onProgress: (done, total) => calls.push([done, total]) });
-    expect(summary.stacks).toBe(6);
-    expect(calls).toEqual([1, 2, 3, 4, 5, 6].map((done) => [done, 6]));
+    const total = exampleCatalog().services.reduce((sum, service) => sum + service.environments.length, 0);
+    expect(total).toBe(8);
+    expect(summary.stacks).toBe(total);
+    expect(calls).toEqual(Array.from({ length: total }, (_, i) => [i + 1, total]));
   });
 });

@@ -24,7 +24,8 @@ describe('the Kubernetes copy of a stack', () => {
     const copy = kubernetesCopy(stack.json, { host: 'https://127.0.0.1:6443', token: 'admin-token' });
     const json = copy.json as any;
     expect(Object.keys(json.resource).every((type) => type.startsWith('kubernetes_'))).toBe(true);
-    expect(copy.kept).toBe(6);
+    // Namespace, RoleBinding, quota, limit range, ingress and egress policies, service account.
+    expect(copy.kept).toBe(7);
     expect(copy.dropped.google_sql_database_instance).toBe(1);
     expect(json.data).toBeUndefined();
     expect(json.provider).toEqual({ kubernetes: [{ host: 'https://127.0.0.1:6443', token: 'admin-token', insecure: true }] });
@@ -56,6 +57,8 @@ describe('the Kubernetes copy of a stack', () => {
     const stacks = readStacks(outDir).filter((s) => s.kind !== 'platform');
     expect(kubernetesStacks([...stacks].reverse()).map((s) => s.name)).toEqual([
       'cluster-production',
+      'service-gateway-development',
+      'service-gateway-production',
       'service-payment-development',
       'service-payment-production',
       'service-recommend-development',
