@@ -78,6 +78,8 @@ export const cloudSql: Capability<'cloudsql', z.output<typeof schema>, CloudSqlS
   resources: {
     google_sql_database_instance: { planner: 'roles/cloudsql.viewer', applier: 'roles/cloudsql.admin', protect: 'Cloud SQL instance' },
     google_sql_database: { planner: 'roles/cloudsql.viewer', applier: 'roles/cloudsql.admin', protect: 'Cloud SQL database' },
+    // IAM login users (the application account, the team's group): no passwords.
+    google_sql_user: { planner: 'roles/cloudsql.viewer', applier: 'roles/cloudsql.admin' },
   },
   build(context, settings) {
     const instance = new CloudSqlInstance(context.scope, 'CloudSql', {

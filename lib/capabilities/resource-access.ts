@@ -7,6 +7,7 @@
 // type the synthesized stacks emit against it.
 import type { ResourceAccess } from './capability';
 import { capabilityResources } from './registry';
+import { PLANNER_SINK_VIEWER_ROLE } from './ci-roles';
 
 const PROJECT = { planner: 'roles/browser', applier: 'roles/resourcemanager.projectCreator' } as const;
 const SERVICE_USAGE = { planner: 'roles/serviceusage.serviceUsageViewer', applier: 'roles/serviceusage.serviceUsageAdmin' } as const;
@@ -21,7 +22,8 @@ const IN_CLUSTER = { ...CLUSTER, scope: 'platform' } as const;
 const DNS = { planner: 'roles/dns.reader', applier: 'roles/dns.admin' } as const;
 const STORAGE = { planner: 'roles/storage.bucketViewer', applier: 'roles/storage.admin' } as const;
 const ARTIFACT_REGISTRY = { planner: 'roles/artifactregistry.reader', applier: 'roles/artifactregistry.admin' } as const;
-const LOGGING = { planner: 'roles/logging.viewer', applier: 'roles/logging.configWriter' } as const;
+// Sinks: the planner reads them through its custom role (sink configuration only, no log entries).
+const LOGGING = { planner: PLANNER_SINK_VIEWER_ROLE, applier: 'roles/logging.configWriter' } as const;
 
 /**
  * The baseline's resource types (service project, identity, key, log sink,
@@ -74,6 +76,10 @@ export const BASELINE_RESOURCES: Readonly<Record<string, ResourceAccess>> = {
   google_dns_managed_zone_iam_member: DNS,
   google_storage_bucket: { ...STORAGE, protect: 'bucket' },
   google_storage_bucket_iam_member: STORAGE,
+  // Project hardening of the tenant model: contacts, liens, no Editor for default accounts.
+  google_essential_contacts_contact: { planner: 'roles/essentialcontacts.viewer', applier: 'roles/essentialcontacts.admin' },
+  google_resource_manager_lien: { planner: 'roles/browser', applier: 'roles/resourcemanager.lienModifier' },
+  google_project_default_service_accounts: PROJECT_IAM,
   // The service's image repository (CMEK) and who may push and pull.
   google_artifact_registry_repository: ARTIFACT_REGISTRY,
   google_artifact_registry_repository_iam_member: ARTIFACT_REGISTRY,
