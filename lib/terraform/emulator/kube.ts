@@ -160,7 +160,16 @@ export async function runKubernetesOnApiServer(setup: TerraformSetup, stacks: re
     });
   }
   const namespaces = applied.flatMap(({ json }) => resourcesOf(json, 'kubernetes_namespace_v1').map((r) => r.config as unknown as NamespaceConfig));
-  for (const { stack, json } of applied) await checkBehaviour(cluster.kubeconfig, stack.name, json, namespaces, steps);
+  // One team may own several namespaces (a service's environments share its group).
+  const owned = new Map<string, Set<string>>();
+  for (const { json } of applied) {
+    for (const { config } of resourcesOf(json, 'kubernetes_role_binding_v1')) {
+      const binding = config as { metadata: { namespace?: string }; subject: { kind: string; name: string }[] };
+      const namespace = resolveNamespace(json, binding.metadata.namespace);
+      for (const subject of binding.subject.filter((s) => s.kind === 'Group')) owned.set(subject.name, (owned.get(subject.name) ?? new Set()).add(namespace));
+    }
+  }
+  for (const { stack, json } of applied) await checkBehaviour(cluster.kubeconfig, stack.name, json, namespaces, owned, steps);
   for (const { stack, dir: stackDir } of [...applied].reverse()) {
     await steps.run(`kube: destroy ${stack.name} (namespaces delete cleanly)`, async () => {
       const result = await terraform(setup, stackDir, ['destroy', '-auto-approve', '-input=false', '-no-color']);
@@ -182,14 +191,21 @@ interface NamespaceConfig {
 }
 
 /** Every check a stack's applied objects call for. */
-async function checkBehaviour(kubeconfig: string, stackName: string, json: StackJson, allNamespaces: NamespaceConfig[], steps: Steps): Promise<void> {
+async function checkBehaviour(
+  kubeconfig: string,
+  stackName: string,
+  json: StackJson,
+  allNamespaces: NamespaceConfig[],
+  owned: ReadonlyMap<string, ReadonlySet<string>>,
+  steps: Steps,
+): Promise<void> {
   const namespaceOf = (config: Record<string, unknown>) => resolveNamespace(json, (config.metadata as { namespace?: string }).namespace);
   for (const { config } of resourcesOf(json, 'kubernetes_role_binding_v1')) {
     const binding = config as { metadata: { namespace?: string }; role_ref: { name: string }; subject: { kind: string; name: string }[] };
     const namespace = namespaceOf(config);
     for (const group of binding.subject.filter((s) => s.kind === 'Group').map((s) => s.name)) {
-      const others = allNamespaces.map((n) => n.metadata.name).filter((n) => n !== namespace);
-      await steps.run(`kube: ${group} (ClusterRole ${binding.role_ref.name}) works in ${namespace} and nowhere else`, async () => {
+      const others = allNamespaces.map((n) => n.metadata.name).filter((n) => n !== namespace && !owned.get(group)?.has(n));
+      await steps.run(`kube: ${group} (ClusterRole ${binding.role_ref.name}) works in ${namespace} and in no namespace it does not own`, async () => {
         const as = ['--as=member@example.com', `--as-group=${group}`];
         const can = (verb: string, resource: string, ns: string) => kubectl(kubeconfig, ['auth', 'can-i', verb, resource, '-n', ns, ...as]).stdout.trim();
         const problems: string[] = [];
