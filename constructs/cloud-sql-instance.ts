@@ -7,12 +7,14 @@ import type { ITerraformDependable } from 'cdktf';
 import type { Labels } from '../lib/labels';
 import { ROLES, type Grantee } from '../lib/iam-roles';
 import { throwIfProblems } from '../lib/props';
-import { SHARED_CORE_SQL_TIERS, SQL_TIER, sqlTierMismatch } from '../lib/catalog/schema';
+import { cloudSqlProblems, type CloudSqlEngine } from '../lib/domain/cloud-sql';
+import type { ServiceProject } from './service-project';
 
 export interface CloudSqlInstanceProps {
-  readonly project: string;
+  /** Created after its APIs and, when attached, its Shared VPC attachment (the private IP is on the host network). */
+  readonly project: ServiceProject;
   readonly region: string;
-  readonly engine: 'postgres' | 'mysql';
+  readonly engine: CloudSqlEngine;
   /** e.g. POSTGRES_16, MYSQL_8_0; must match the engine. */
   readonly version: string;
   /** An Enterprise edition tier, e.g. db-custom-2-7680 (not db-perf-optimized-N-*, which needs Enterprise Plus). */
@@ -21,8 +23,8 @@ export interface CloudSqlInstanceProps {
   readonly diskSizeGb?: number;
   /** Regional (two zones, automatic failover). @default false */
   readonly highAvailability?: boolean;
-  /** Self link or id of the VPC that reaches the instance by private IP. */
-  readonly privateNetwork: string;
+  /** The VPC that reaches the instance by private IP (its `id`). */
+  readonly network: { readonly id: string };
   /** @default no databases */
   readonly databases?: readonly string[];
   readonly labels: Labels;
@@ -30,8 +32,6 @@ export interface CloudSqlInstanceProps {
   readonly deletionProtection?: boolean;
   /** Days of automated backups kept. @default 14 */
   readonly backupRetentionDays?: number;
-  /** Created after these (the project's APIs, the Shared VPC attachment). @default none */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -78,32 +78,25 @@ export class CloudSqlInstance extends Construct {
   constructor(scope: Construct, id: string, props: CloudSqlInstanceProps) {
     super(scope, id);
     const highAvailability = props.highAvailability ?? false;
-    const problems: string[] = [];
-    if (!SQL_TIER.test(props.tier)) problems.push(`tier: ${sqlTierMismatch(props.tier)}`);
-    if (highAvailability && SHARED_CORE_SQL_TIERS.includes(props.tier)) {
-      problems.push(`tier "${props.tier}" is shared-core and cannot be highly available; use a dedicated tier like db-custom-1-3840 or set highAvailability: false`);
-    }
-    const expectedPrefix = props.engine === 'postgres' ? 'POSTGRES_' : 'MYSQL_';
-    if (!props.version.startsWith(expectedPrefix)) {
-      problems.push(`version "${props.version}" does not match engine ${props.engine}; use a ${expectedPrefix}* version`);
-    }
-    if (!props.privateNetwork) problems.push('privateNetwork is required: instances have no public IP');
+    const problems = cloudSqlProblems({ ...props, highAvailability }).map((p) => `${p.field}: ${p.message}`);
+    if (!props.network.id) problems.push('network is required: instances have no public IP');
     throwIfProblems('CloudSqlInstance', this.node.path, problems);
 
-    this.project = props.project;
+    const project = props.project;
+    this.project = project.projectId;
     this.engine = props.engine;
     const postgres = props.engine === 'postgres';
     const protect = props.deletionProtection ?? true;
     this.instance = new SqlDatabaseInstance(this, 'Instance', {
-      project: props.project,
+      project: project.projectId,
       name: `${props.engine}-primary`,
       region: props.region,
       databaseVersion: props.version,
       deletionProtection: protect,
-      dependsOn: props.dependsOn,
+      dependsOn: [...project.apis.services, ...(project.sharedVpcAttachment ? [project.sharedVpcAttachment] : [])],
       settings: {
         tier: props.tier,
-        // SQL_TIER admits only tiers of this edition (no db-perf-optimized-N-*).
+        // cloudSqlProblems admits only tiers of this edition (no db-perf-optimized-N-*).
         edition: 'ENTERPRISE',
         availabilityType: highAvailability ? 'REGIONAL' : 'ZONAL',
         diskSize: props.diskSizeGb ?? 20,
@@ -113,7 +106,7 @@ export class CloudSqlInstance extends Construct {
         userLabels: { ...props.labels },
         ipConfiguration: {
           ipv4Enabled: false,
-          privateNetwork: props.privateNetwork,
+          privateNetwork: props.network.id,
           // Only TLS with a client certificate: the Cloud SQL connectors and
           // Auth Proxy present short-lived ones, so apps need no key material.
           sslMode: 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED',
@@ -134,7 +127,7 @@ export class CloudSqlInstance extends Construct {
     });
     const databases = new Construct(this, 'Databases');
     for (const name of [...(props.databases ?? [])].sort()) {
-      new SqlDatabase(databases, name, { project: props.project, instance: this.instance.name, name });
+      new SqlDatabase(databases, name, { project: project.projectId, instance: this.instance.name, name });
     }
   }
 

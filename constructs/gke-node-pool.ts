@@ -8,7 +8,7 @@ import { throwIfProblems } from '../lib/props';
 import { upgradeProblems, type UpgradeSettings } from '../lib/catalog/clusters';
 import type { GkeCluster } from './gke-cluster';
 
-import { NODE_POOL_LABEL } from '../lib/node-pools';
+import { NODE_POOL_LABEL } from '../lib/domain/node-pools';
 
 export { NODE_POOL_LABEL };
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { Labels } from '../lib/labels';
-import { NODE_POOL_LABEL, nodePoolTaint, type NodePoolFacts } from '../lib/node-pools';
+import { NODE_POOL_LABEL, nodePoolTaint, type NodePoolFacts } from '../lib/domain/node-pools';
 import { throwIfProblems } from '../lib/props';
 
 export interface NodePoolPlacementPolicyProps {

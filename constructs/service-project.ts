@@ -9,8 +9,7 @@ import { ResourceManagerLien } from '@cdktf/provider-google/lib/resource-manager
 import { GoogleProjectServiceIdentity } from '@cdktf/provider-google-beta/lib/google-project-service-identity';
 import type { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { Labels } from '../lib/labels';
-import { BASIC_ROLES } from '../lib/catalog/resolve';
-import type { Grantee } from '../lib/iam-roles';
+import { BASIC_ROLES, type Grantee } from '../lib/iam-roles';
 import { PATTERNS, throwIfProblems } from '../lib/props';
 import { ProjectApis } from './project-apis';
 

@@ -7,8 +7,7 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { Labels } from '../lib/labels';
 import { PATTERNS, throwIfProblems } from '../lib/props';
-import type { NodePoolName } from '../lib/catalog/schema';
-import { NODE_POOL_FACTS, NODE_POOL_LABEL } from '../lib/node-pools';
+import { NODE_POOL_FACTS, NODE_POOL_LABEL, type NodePoolName } from '../lib/domain/node-pools';
 import { podSecurityLabels, type PodSecurityLevel } from '../lib/pod-security';
 import { waive } from '../lib/policy/waivers';
 import { TEAM_CLUSTER_ROLE } from './team-cluster-role';
@@ -48,7 +47,7 @@ export interface TeamNamespaceProps {
   readonly labels: Labels;
   /** Where the namespace's workloads run. @default standard */
   readonly nodePool?: NodePoolName;
-  /** The pool is tainted: pods need a toleration. @default true for highmem */
+  /** The pool is tainted: pods need a toleration. @default the pool's fact (true for highmem) */
   readonly dedicatedNodePool?: boolean;
   /** Hard limits for the namespace. */
   readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };

@@ -16,6 +16,11 @@ export const ROLES = {
   cloudSqlClient: 'roles/cloudsql.client',
   cloudSqlInstanceUser: 'roles/cloudsql.instanceUser',
   spannerDatabaseUser: 'roles/spanner.databaseUser',
+  // Pub/Sub, per topic and per subscription (never project-wide).
+  pubsubPublisher: 'roles/pubsub.publisher',
+  pubsubSubscriber: 'roles/pubsub.subscriber',
+  // Push subscriptions: whoever creates one acts as the identity its requests carry.
+  serviceAccountUser: 'roles/iam.serviceAccountUser',
   // ExternalDNS: admin on the platform's zone only, reader on its project to list zones.
   dnsAdmin: 'roles/dns.admin',
   dnsReader: 'roles/dns.reader',
@@ -39,6 +44,9 @@ export const ROLES = {
   // Cloud Storage writes bucket usage logs into the access-log bucket.
   storageObjectCreator: 'roles/storage.objectCreator',
 } as const;
+
+// What teams are never granted: one list, with the tenant model (lib/catalog/team-roles.ts).
+export { BASIC_ROLES, IAM_CONTROL_ROLES } from './catalog/team-roles';
 
 /** GKE node pools need the metrics/logging roles and image pulls, nothing more. */
 export const NODE_ROLES = [
@@ -95,6 +103,9 @@ export function workloadIdentityMember(pool: string, namespace: string, kubernet
 
 // ---------------------------------------------------------------- CI identities (bootstrap stack)
 
+/** The applier's account id in the platform project (bootstrap stack); service stacks grant it actAs where a resource needs it. */
+export const APPLIER_ACCOUNT_ID = 'terraform-applier';
+
 /** Lets a GitHub workflow (a federated principal) act as a service account. */
 export const WORKLOAD_IDENTITY_USER = ROLES.workloadIdentityUser;
 
@@ -107,16 +118,20 @@ export const WORKLOAD_IDENTITY_USER = ROLES.workloadIdentityUser;
  * secret's value, a log entry or a Kubernetes Secret (container.viewer leaves
  * Secrets out); container.viewer includes container.clusters.connect, which
  * the cluster's DNS endpoint checks.
+ * The full list (PLANNER_ROLES in lib/capabilities/ci-roles.ts) is these,
+ * then each capability's planner roles, then PLANNER_DATA_ROLES.
  */
-export const PLANNER_ROLES = [
+export const PLANNER_BASELINE_ROLES = [
   'roles/browser',
   'roles/iam.securityReviewer',
   'roles/serviceusage.serviceUsageViewer',
   'roles/compute.viewer',
   'roles/container.viewer',
   'roles/dns.reader',
-  'roles/cloudsql.viewer',
-  'roles/spanner.viewer',
+] as const;
+
+/** The planner's roles for the baseline's data: keys, log datasets and sinks, buckets. */
+export const PLANNER_DATA_ROLES = [
   'roles/cloudkms.viewer',
   'roles/bigquery.metadataViewer',
   'roles/storage.bucketViewer',
@@ -138,14 +153,21 @@ export const PLANNER_LOGGING_ROLE_ID = 'terraformPlannerSinkViewer';
 /** Planner on the state bucket: reads state; plans run with -lock=false (no lock object is written). */
 export const PLANNER_STATE_ROLE = 'roles/storage.objectViewer';
 
-/** Applier on the service projects folder: creates service projects and everything in them. */
-export const APPLIER_FOLDER_ROLES = [
+/**
+ * Applier on the service projects folder: creates service projects and
+ * everything in them. The full list (APPLIER_FOLDER_ROLES in
+ * lib/capabilities/ci-roles.ts) is these, then each capability's applier
+ * roles, then APPLIER_FOLDER_DATA_ROLES.
+ */
+export const APPLIER_FOLDER_BASELINE_ROLES = [
   'roles/resourcemanager.projectCreator',
   'roles/resourcemanager.projectIamAdmin',
   'roles/serviceusage.serviceUsageAdmin',
   'roles/iam.serviceAccountAdmin',
-  'roles/cloudsql.admin',
-  'roles/spanner.admin',
+] as const;
+
+/** The applier's folder roles for the baseline's data and network use. */
+export const APPLIER_FOLDER_DATA_ROLES = [
   // Service data keys (EncryptionKey): create key rings and keys, grant them to service agents.
   'roles/cloudkms.admin',
   'roles/bigquery.dataOwner',
@@ -183,8 +205,8 @@ export const APPLIER_PLATFORM_ROLES = [
 /** Applier on the organization: attach service projects to the Shared VPC host. */
 export const APPLIER_ORGANIZATION_ROLES = ['roles/compute.xpnAdmin'] as const;
 
-/** Applier on the billing account: link new service projects to it. */
-export const APPLIER_BILLING_ROLES = ['roles/billing.user'] as const;
+/** Applier on the billing account: link new service projects to it (capabilities add theirs, lib/capabilities/ci-roles.ts). */
+export const APPLIER_BILLING_BASELINE_ROLES = ['roles/billing.user'] as const;
 
 /** Applier on the state bucket: read and write state and its lock. */
 export const APPLIER_STATE_ROLE = ROLES.storageObjectAdmin;

@@ -14,18 +14,15 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import type { Platform } from '../lib/catalog/schema';
 import { BOOTSTRAP_STACK } from '../lib/catalog/names';
 import { standardLabels } from '../lib/labels';
+import { APPLIER_ACCOUNT_ID, PLANNER_LOGGING_PERMISSIONS, PLANNER_LOGGING_ROLE_ID, PLANNER_STATE_ROLE, WORKLOAD_IDENTITY_USER, serviceAccountMember } from '../lib/iam-roles';
 import {
   APPLIER_BILLING_ROLES,
   APPLIER_FOLDER_ROLES,
   APPLIER_ORGANIZATION_ROLES,
   APPLIER_PLATFORM_ROLES,
-  PLANNER_LOGGING_PERMISSIONS,
-  PLANNER_LOGGING_ROLE_ID,
+  PLANNER_BILLING_ROLES,
   PLANNER_ROLES,
-  PLANNER_STATE_ROLE,
-  WORKLOAD_IDENTITY_USER,
-  serviceAccountMember,
-} from '../lib/iam-roles';
+} from '../lib/capabilities/ci-roles';
 import { ProjectApis } from '../constructs/project-apis';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { waive } from '../lib/policy/waivers';
@@ -55,7 +52,7 @@ export const APPLY_WORKFLOW = '.github/workflows/apply.yml';
  */
 export const PLANNER_WORKFLOWS = ['.github/workflows/plan-trusted.yml', '.github/workflows/drift.yml', APPLY_WORKFLOW] as const;
 export const PLANNER_ACCOUNT_ID = 'terraform-planner';
-export const APPLIER_ACCOUNT_ID = 'terraform-applier';
+export { APPLIER_ACCOUNT_ID };
 /**
  * Local state (the bucket other stacks keep state in is created here),
  * relative to cdktf.out/stacks/bootstrap: the repository root, outside
@@ -190,6 +187,9 @@ export class BootstrapStack extends TerraformStack {
     for (const role of PLANNER_ROLES) {
       new FolderIamMember(plannerIam, `folder=${role}`, { folder: platform.serviceProjectsFolder, role, member: plannerMember });
       new ProjectIamMember(plannerIam, `platform=${role}`, { project, role, member: plannerMember });
+    }
+    for (const role of PLANNER_BILLING_ROLES) {
+      new BillingAccountIamMember(plannerIam, `billing=${role}`, { billingAccountId: platform.billingAccount, role, member: plannerMember });
     }
     const sinkViewer = new OrganizationIamCustomRole(plannerIam, 'SinkViewerRole', {
       orgId: platform.organizationId,

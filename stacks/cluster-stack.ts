@@ -24,7 +24,7 @@ import {
 } from '../lib/cluster-addons';
 import { ClusterAddon } from '../constructs/cluster-addon';
 import { standardLabels } from '../lib/labels';
-import { ALL_NODE_POOLS } from '../lib/node-pools';
+import { ALL_NODE_POOLS } from '../lib/domain/node-pools';
 import { configureStack } from './stack-defaults';
 import { clusterHelmProvider, clusterKubernetesProvider } from './cluster-access';
 import { NodePoolPlacementPolicy } from '../constructs/node-pool-placement-policy';

@@ -6,7 +6,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import type { ITerraformDependable } from 'cdktf';
 import type { NodePoolName, Platform } from '../lib/catalog/schema';
-import { NODE_POOL_FACTS } from '../lib/node-pools';
+import { NODE_POOL_FACTS } from '../lib/domain/node-pools';
 import {
   BACKUP_ACCOUNT_ID,
   BACKUP_NAMESPACE,

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
 import { DataGoogleComputeNetwork } from '@cdktf/provider-google/lib/data-google-compute-network';
@@ -10,13 +11,14 @@ import { IMAGE_REPOSITORY_ID, nodeServiceAccountEmails, workloadPool } from '../
 import { standardLabels } from '../lib/labels';
 import { groupGrantee, serviceAccountMember } from '../lib/iam-roles';
 import { configureStack } from './stack-defaults';
+import { capabilities } from '../lib/capabilities/registry';
+import type { BuildContext } from '../lib/capabilities/capability';
 import { clusterKubernetesProvider, useProvider } from './cluster-access';
 import { clusterNamed, type ClusterSpec } from '../lib/catalog/clusters';
 import { workloadSinkName } from '../lib/catalog/collisions';
 import { ServiceProject } from '../constructs/service-project';
 import { WorkloadIdentity } from '../constructs/workload-identity';
-import { CLOUD_SQL_CONNECTOR_PORT, CLOUD_SQL_LOGIN_ROLES, CloudSqlInstance } from '../constructs/cloud-sql-instance';
-import { SpannerInstance } from '../constructs/spanner-instance';
+import { CLOUD_SQL_CONNECTOR_PORT, CLOUD_SQL_LOGIN_ROLES } from '../constructs/cloud-sql-instance';
 import { BigQueryLogSink, LOG_READER_PROJECT_ROLES } from '../constructs/bigquery-log-sink';
 import { TeamNamespace, type TeamNamespaceProps } from '../constructs/team-namespace';
 import { EncryptionKey } from '../constructs/encryption-key';
@@ -48,8 +50,8 @@ export class ServiceStack extends TerraformStack {
   readonly namespace: TeamNamespace;
   /** Its namespace in every cluster it runs in, in platform.yaml order. */
   readonly namespaces: readonly TeamNamespace[];
-  readonly cloudSql?: CloudSqlInstance;
-  readonly spanner?: SpannerInstance;
+  /** What each capability the service uses built, by capability key. */
+  readonly capabilities: Readonly<Record<string, Construct>>;
   readonly logSink: BigQueryLogSink;
   readonly encryptionKey: EncryptionKey;
   readonly images: ImageRepository;
@@ -80,11 +82,11 @@ export class ServiceStack extends TerraformStack {
         return { scope, provider: clusterKubernetesProvider(scope, findCluster(scope, spec), { alias: spec.name }) };
       });
 
-    const apis = [
-      ...service.apis,
-      ...(service.cloudsql ? ['sqladmin.googleapis.com', 'servicenetworking.googleapis.com'] : []),
-      ...(service.spanner ? ['spanner.googleapis.com'] : []),
-    ];
+    const used = capabilities().flatMap((capability) => {
+      const settings = (service as unknown as Record<string, unknown>)[capability.key];
+      return settings === undefined ? [] : [{ capability, settings }];
+    });
+    const apis = [...service.apis, ...used.flatMap(({ capability, settings }) => capability.apis(settings))];
     this.project = new ServiceProject(this, 'Project', {
       projectId: service.projectId,
       displayName: `${service.service} ${service.environment}`,
@@ -97,7 +99,7 @@ export class ServiceStack extends TerraformStack {
       lien: service.production,
     });
     const projectId = this.project.projectId;
-    const ready = [...this.project.apis.services];
+    const ready: ITerraformDependable[] = [...this.project.apis.services];
     // The team's project roles, one grant each: the environment's baseline,
     // the service's teamRoles, what reading its log dataset needs, and Cloud
     // SQL login where the environment allows it.
@@ -155,44 +157,19 @@ export class ServiceStack extends TerraformStack {
     this.images.grantWriter(groupGrantee(service.ownerGroup));
     for (const email of nodeServiceAccountEmails(platform)) this.images.grantReader({ key: `serviceAccount:${email}`, member: serviceAccountMember(email) });
 
-    if (service.cloudsql) {
-      this.cloudSql = new CloudSqlInstance(this, 'CloudSql', {
-        project: projectId,
-        region: platform.region,
-        ...service.cloudsql,
-        privateNetwork: shared.network.id,
-        labels,
-        // Its private IP is on the host network: the project must be attached first.
-        dependsOn: [...ready, ...(this.project.sharedVpcAttachment ? [this.project.sharedVpcAttachment] : [])],
-      });
-      this.cloudSql.grantClient(this.application.grantee);
-      this.cloudSql.addIamServiceAccountUser({ key: this.application.grantee.key, email: this.application.address }, { dependsOn: [this.application.serviceAccount] });
-      // Its members log in as themselves; CLOUD_SQL_LOGIN_ROLES are granted with the team's roles above.
-      if (service.teamDatabaseLogin) this.cloudSql.addIamGroupUser(service.ownerGroup);
-    }
-    if (service.spanner) {
-      // The key must live where the data does: `regional-<region>` or a multi-region (e.g. nam3).
-      const spannerLocation = service.spanner.config.replace(/^regional-/, '');
-      const spannerKey =
-        spannerLocation === platform.region
-          ? this.encryptionKey
-          : new EncryptionKey(this, 'SpannerEncryptionKey', { project: projectId, location: spannerLocation, keyRingName: 'service-data', labels, dependsOn: ready });
-      // Spanner's agent appears only on first use, too late for the key grant
-      // (KMS refuses unknown members): create it first.
-      const spannerAgent = this.project.serviceAgent('spanner.googleapis.com', beta);
-      const spannerKeyGrant = spannerKey.grantEncrypterDecrypter(
-        { key: 'serviceAccount:spanner-agent', member: serviceAccountMember(this.project.serviceAgentEmail('spanner.googleapis.com')) },
-        { dependsOn: [spannerAgent] },
-      );
-      this.spanner = new SpannerInstance(this, 'Spanner', {
-        project: projectId,
-        ...service.spanner,
-        labels,
-        kmsKeyName: spannerKey.keyId,
-        dependsOn: [...ready, spannerKeyGrant],
-      });
-      this.spanner.grantDatabaseUser(this.application.grantee);
-    }
+    const context: BuildContext = {
+      scope: this,
+      platform,
+      service,
+      project: this.project,
+      application: this.application,
+      encryptionKey: this.encryptionKey,
+      network: shared.network,
+      labels,
+      ready,
+      betaProvider: beta,
+    };
+    this.capabilities = Object.fromEntries(used.map(({ capability, settings }) => [capability.key, capability.build(context, settings)]));
     this.logSink = new BigQueryLogSink(this, 'LogSink', {
       project: projectId,
       location: platform.region,

@@ -3,7 +3,9 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
 import { loadCatalog, type Catalog } from '../lib/catalog/load';
+import { ServiceProject } from '../constructs/service-project';
 
 export const REPO_ROOT = join(__dirname, '..');
 
@@ -66,4 +68,16 @@ export function onlyResource(json: TerraformJson, type: string): Record<string, 
 /** Removes `//` metadata blocks so snapshots hold configuration only. */
 export function withoutMetadata<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (key, v) => (key === '//' ? undefined : v))) as T;
+}
+
+/** A service project for construct tests, attached to a Shared VPC host, with `apis` enabled. */
+export function testProject(scope: Construct, apis: readonly string[] = [], projectId = 'acme-payment-prod'): ServiceProject {
+  return new ServiceProject(scope, 'Project', {
+    projectId,
+    folder: 'folders/123',
+    billingAccount: '01ABCD-23EF45-67AB89',
+    labels: { service: 'payment', team: 'payments', environment: 'production', 'managed-by': 'cdktf' },
+    apis,
+    sharedVpcHostProject: 'acme-platform',
+  });
 }

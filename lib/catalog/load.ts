@@ -9,6 +9,8 @@ import { serviceNameProblems } from './names';
 import { platformProblems } from './platform';
 import { linkServiceCalls } from './calls';
 import { catalogRoot, listCatalogFolder, readCatalogFile, renderProblem, YamlSource, type CatalogProblem, type FieldPath } from './source';
+import { capabilities } from '../capabilities/registry';
+import type { CatalogService } from '../capabilities/capability';
 import { derivedNameProblems, environmentProblems } from './collisions';
 
 export const PLATFORM_FILE = 'platform.yaml';
@@ -61,6 +63,7 @@ export function loadCatalog(root: string): Catalog {
   }
   if (platform && platformFile.source) problems.push(...locateAll(platformFile.source, environmentProblems(platform), platformFile.badPaths));
   const services: ServiceDefinition[] = [];
+  const sources = new Map<string, YamlSource>();
   const seen = new Map<string, string>();
   const listing = listCatalogFolder(realRoot, SERVICES_DIR, root);
   if (listing.problem !== undefined) {
@@ -94,6 +97,14 @@ export function loadCatalog(root: string): Catalog {
     const resolved = resolveService(name, { ...spec, team: spec.team ?? '', ownerGroup: spec.ownerGroup ?? '' }, platform, serviceNames);
     problems.push(...locateAll(parsed.source, resolved.problems, parsed.badPaths));
     if (parsed.value) services.push({ name, file, team: parsed.value.team, ownerGroup: parsed.value.ownerGroup, environments: resolved.environments });
+    sources.set(file, parsed.source);
+  }
+  // Checks across services (a subscription names another service's topic).
+  for (const capability of capabilities()) {
+    for (const p of capability.checkCatalog?.(services as unknown as CatalogService[]) ?? []) {
+      const source = sources.get(p.file);
+      problems.push(...(source ? locateAll(source, [p], []) : [{ text: `${p.file}: ${p.path}: ${p.message}` }]));
+    }
   }
   if (platform) problems.push(...derivedNameProblems(platform, services).map((text) => ({ text })));
   if (problems.length > 0 || !platform) throw new CatalogError(inFileOrder(problems));

@@ -1,7 +1,9 @@
 // Deterministic names derived from the catalog. Service stacks find shared
 // things by these names, never through another stack's state, so every name
 // has exactly one definition here.
-import { NAME_PATTERN, NODE_POOLS, type Platform } from './schema';
+import type { Platform } from './schema';
+import { NAME_PATTERN } from './schema-kit';
+import { NODE_POOLS } from '../domain/node-pools';
 import { platformClusters, type ClusterSpec } from './clusters';
 
 export const PLATFORM_STACK = 'platform';

@@ -1,34 +1,14 @@
 // Turns one parsed service file into its per-environment settings: defaults
 // applied, `environments.<env>` overrides merged, cross-field rules checked.
-import {
-  MYSQL_VERSIONS,
-  POD_SECURITY_REASON_MIN_LENGTH,
-  POSTGRES_VERSIONS,
-  SERVICE_DEFAULTS,
-  SHARED_CORE_SQL_TIERS,
-  type NodePoolName,
-  type Platform,
-  type ServiceFile,
-  type ServiceSettings,
-} from './schema';
+import { POD_SECURITY_REASON_MIN_LENGTH, SERVICE_DEFAULTS, type Platform, type ServiceFile, type ServiceSettings } from './schema';
 import { serviceNamespace, serviceProjectId, serviceStackName } from './names';
 import { DEFAULT_TEAM_ROLES, teamRoleProblem } from './team-roles';
 import { platformClusters } from './clusters';
+import type { NodePoolName } from '../domain/node-pools';
+import { capabilities, type CapabilitySettings } from '../capabilities/registry';
 
-export interface CloudSqlSettings {
-  readonly engine: 'postgres' | 'mysql';
-  readonly version: string;
-  readonly tier: string;
-  readonly diskSizeGb: number;
-  readonly highAvailability: boolean;
-  readonly databases: readonly string[];
-}
-
-export interface SpannerSettings {
-  readonly processingUnits: number;
-  readonly config: string;
-  readonly databases: readonly string[];
-}
+export type { CloudSqlSettings } from '../capabilities/cloud-sql';
+export type { SpannerSettings } from '../capabilities/spanner';
 
 export interface NamespaceQuota {
   readonly cpu: string;
@@ -36,8 +16,12 @@ export interface NamespaceQuota {
   readonly pods: number;
 }
 
-/** Everything a service stack needs for one service in one environment. */
-export interface ServiceEnvironment {
+/**
+ * Everything a service stack needs for one service in one environment; the
+ * settings of each capability it uses are under the capability's key
+ * (`cloudsql`, `spanner`, ...).
+ */
+export interface ServiceEnvironment extends CapabilitySettings {
   readonly service: string;
   readonly environment: string;
   readonly team: string;
@@ -52,8 +36,6 @@ export interface ServiceEnvironment {
   readonly nodePool: NodePoolName;
   readonly apis: readonly string[];
   readonly teamRoles: readonly string[];
-  readonly cloudsql?: CloudSqlSettings;
-  readonly spanner?: SpannerSettings;
   readonly quota: NamespaceQuota;
   readonly logRetentionDays: number;
   /** From platform.yaml: the team's baseline roles in this environment (teamRoles come on top). */
@@ -158,8 +140,7 @@ export function resolveService(
       nodePool: settings.nodePool ?? DEFAULTS.nodePool,
       apis: [...new Set(settings.apis ?? [])].sort(),
       teamRoles: [...new Set(settings.teamRoles ?? [])].sort(),
-      cloudsql: resolveCloudSql(settings, environment, production, at, problems),
-      spanner: resolveSpanner(settings, platform, at, problems),
+      ...resolveCapabilities(settings, override, { platform, service: name, environment, production, ownerGroup }, at, problems),
       quota: { ...DEFAULTS.quota, ...settings.namespace?.quota },
       logRetentionDays: settings.logs?.retentionDays ?? DEFAULTS.logRetentionDays,
       ...teamAccess(platform, environment),
@@ -227,70 +208,34 @@ function resolvePodSecurity(settings: ServiceSettings, at: At, problems: FieldPr
   return { level: 'baseline', reason };
 }
 
-function resolveCloudSql(settings: ServiceSettings, environment: string, production: boolean, at: At, problems: FieldProblem[]): CloudSqlSettings | undefined {
-  const sql = settings.databases?.cloudsql;
-  if (!sql) return undefined;
-  if (!sql.engine) {
-    problems.push({ path: at('databases', 'cloudsql', 'engine'), message: 'required when Cloud SQL is used: set engine: postgres or engine: mysql' });
-    return undefined;
-  }
-  const version = sql.version ?? DEFAULTS.cloudsqlVersion[sql.engine];
-  const versions: readonly string[] = sql.engine === 'postgres' ? POSTGRES_VERSIONS : MYSQL_VERSIONS;
-  if (!versions.includes(version)) {
-    problems.push({ path: at('databases', 'cloudsql', 'version'), message: `${version} is not a ${sql.engine} version; use one of ${versions.join(', ')}` });
-  }
-  const tier = sql.tier ?? DEFAULTS.cloudsqlTier;
-  const highAvailability = sql.highAvailability ?? production;
-  const tierAt = at('databases', 'cloudsql', 'tier');
-  if (highAvailability && SHARED_CORE_SQL_TIERS.includes(tier)) {
-    problems.push({
-      path: tierAt,
-      message: `${tier} is a shared-core tier and cannot be highly available (${sql.highAvailability ? 'highAvailability: true' : `environment ${environment} is production, so highAvailability defaults to true`}); use a dedicated tier like db-custom-1-3840, or set highAvailability: false`,
+/** Each capability the settings use, resolved by its module (lib/capabilities/). */
+function resolveCapabilities(
+  settings: ServiceSettings,
+  override: Plain | null | undefined,
+  where: { platform: Platform; service: string; environment: string; production: boolean; ownerGroup: string },
+  at: At,
+  problems: FieldProblem[],
+): CapabilitySettings {
+  const resolved: Record<string, unknown> = {};
+  for (const capability of capabilities()) {
+    const input = valueAt(settings, capability.path);
+    if (input === undefined) continue;
+    resolved[capability.key] = capability.resolve(input, {
+      ...where,
+      report: (field, message, item) => problems.push({ path: at(...capability.path, ...field), message, ...item }),
+      overridden: (field) => isSet(override, [...capability.path, ...field]),
     });
   }
-  if (sql.engine === 'postgres' && tier.startsWith('db-n1-')) {
-    problems.push({ path: tierAt, message: `${tier} is a MySQL-only tier; PostgreSQL uses custom tiers like db-custom-2-7680` });
-  }
-  const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
-  if (custom) {
-    const [cpus, memoryMb] = [Number(custom[1]), Number(custom[2])];
-    if ((cpus !== 1 && cpus % 2 !== 0) || cpus > 96) {
-      problems.push({ path: tierAt, message: `${tier} has ${cpus} vCPUs; custom tiers take 1 or an even number up to 96 (e.g. db-custom-2-7680)` });
-    }
-    if (memoryMb % 256 !== 0 || memoryMb < 922 * cpus || memoryMb > 6656 * cpus) {
-      problems.push({
-        path: tierAt,
-        message: `${tier} has ${memoryMb} MB for ${cpus} vCPUs; memory must be a multiple of 256 MB between 0.9 and 6.5 GB per vCPU (e.g. db-custom-${cpus}-${3840 * cpus})`,
-      });
-    }
-  }
-  checkUnique(sql.databases ?? [], at('databases', 'cloudsql', 'databases'), problems);
-  return {
-    engine: sql.engine,
-    version,
-    tier,
-    diskSizeGb: sql.diskSizeGb ?? DEFAULTS.cloudsqlDiskSizeGb,
-    highAvailability,
-    databases: [...(sql.databases ?? [])].sort(),
-  };
+  return resolved as CapabilitySettings;
 }
 
-function resolveSpanner(settings: ServiceSettings, platform: Platform, at: At, problems: FieldProblem[]): SpannerSettings | undefined {
-  const spanner = settings.databases?.spanner;
-  if (!spanner) return undefined;
-  const processingUnits = spanner.processingUnits ?? DEFAULTS.spannerProcessingUnits;
-  if ((processingUnits < 1000 && processingUnits % 100 !== 0) || (processingUnits >= 1000 && processingUnits % 1000 !== 0)) {
-    problems.push({
-      path: at('databases', 'spanner', 'processingUnits'),
-      message: `${processingUnits} is not allowed; use a multiple of 100 below 1000 or a multiple of 1000 from 1000 (e.g. 300 or 2000)`,
-    });
+function valueAt(settings: unknown, path: readonly string[]): unknown {
+  let node = settings;
+  for (const key of path) {
+    if (!isMapping(node)) return undefined;
+    node = node[key];
   }
-  checkUnique(spanner.databases ?? [], at('databases', 'spanner', 'databases'), problems);
-  return {
-    processingUnits,
-    config: spanner.config ?? `regional-${platform.region}`,
-    databases: [...(spanner.databases ?? [])].sort(),
-  };
+  return node;
 }
 
 function resolveClusters(settings: ServiceSettings, platform: Platform, at: At, problems: FieldProblem[]): string[] {
@@ -301,14 +246,6 @@ function resolveClusters(settings: ServiceSettings, platform: Platform, at: At, 
     if (!known.includes(name)) problems.push({ path: at('clusters'), message: `"${name}" is not a cluster of platform.yaml; use ${known.join(', ')}` });
   }
   return known.filter((name) => settings.clusters?.includes(name));
-}
-
-function checkUnique(names: readonly string[], path: string, problems: FieldProblem[]): void {
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (seen.has(name)) problems.push({ path, value: name, occurrence: 2, message: `"${name}" is listed twice; list each database once` });
-    seen.add(name);
-  }
 }
 
 function dedupe(problems: FieldProblem[]): FieldProblem[] {

@@ -2,93 +2,15 @@
 // Defaults live here and nowhere else; messages name the rule and an example.
 import { z } from 'zod';
 import { PATTERNS } from '../props';
+import { about, dictionary, expected, flag, integer, list, mapping, NAME_PATTERN, oneOf, text } from './schema-kit';
+import { DEFAULT_NODE_POOL, NODE_POOL_FACTS, NODE_POOLS, type NodePoolName } from '../domain/node-pools';
+import { schemaParts } from '../capabilities/registry';
 
-/** Renders a YAML value the way a reader of the file would recognise it. */
-export function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'a list' : 'a mapping';
-}
-
-/** `expected <what>, got <value>`, or `required: <what>` for a missing key. */
-function expected(what: string, input: unknown): string {
-  return input === undefined ? `required: ${what}` : `expected ${what}, got ${show(input)}`;
-}
-
-/**
- * A string that must match `pattern`; the message shows `example`. `mismatch`
- * words the message for a string that does not match, where "expected <what>"
- * alone would not say which strings are allowed.
- */
-function text(pattern: RegExp, what: string, example: string, mismatch?: (input: string) => string) {
-  const message = (iss: { input?: unknown }) => expected(`${what} like ${example}`, iss.input);
-  const wrongString = mismatch ? (iss: { input?: unknown }) => mismatch(String(iss.input)) : message;
-  return z.string({ error: message }).regex(pattern, { error: wrongString });
-}
-
-function integer(min: number, max: number, example: number) {
-  const message = (iss: { input?: unknown }) => expected(`a whole number from ${min} to ${max} like ${example}`, iss.input);
-  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
-}
-
-function flag() {
-  return z.boolean({ error: (iss) => expected('true or false', iss.input) });
-}
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, {
-    error: (iss) => expected(`one of ${values.join(', ')}`, iss.input),
-  });
-}
-
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-/** A mapping whose unknown keys are errors (a typo must never be ignored). */
-function mapping<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (iss) => {
-      if (iss.code === 'unrecognized_keys') {
-        return iss.keys
-          .map((key) => {
-            const near = allowed.find((candidate) => editDistance(key, candidate) <= 2);
-            const hint = near ? `did you mean "${near}"?` : `allowed keys: ${allowed.join(', ')}`;
-            return `unknown key "${key}"; ${hint}`;
-          })
-          .join('; ');
-      }
-      return expected(`a mapping with keys ${allowed.join(', ')}`, iss.input);
-    },
-  });
-}
-
-function list<T extends z.ZodType>(item: T, what: string) {
-  return z.array(item, { error: (iss) => expected(`a list of ${what}`, iss.input) });
-}
-
-function dictionary<T extends z.ZodType>(key: z.ZodType<string>, value: T, what: string) {
-  return z.record(key, value, {
-    // A bad key says what keys look like (the key schema's own message).
-    error: (iss) => (iss.code === 'invalid_key' && iss.issues[0]?.message) || expected(`a mapping of ${what}`, iss.input),
-  });
-}
+export { editDistance, show } from './schema-kit';
 
 // ---------------------------------------------------------------- patterns
 
-export const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+export { NAME_PATTERN };
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const MASTER_CIDR = /^(\d{1,3}\.){3}\d{1,3}\/28$/;
 const REGION = /^[a-z]+-[a-z]+\d+$/;
@@ -98,49 +20,20 @@ const EMAIL = /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/;
 const ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z0-9-]+\/roles\/[a-zA-Z0-9_.]+|organizations\/\d+\/roles\/[a-zA-Z0-9_.]+)$/;
 const API = /^[a-z0-9-]+\.googleapis\.com$/;
 const QUANTITY = /^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
-// Enterprise edition tiers only: CloudSqlInstance creates ENTERPRISE instances,
-// and db-perf-optimized-N-* tiers need Enterprise Plus.
-export const SQL_TIER = /^db-(custom-\d+-\d+|f1-micro|g1-small|n1-(standard|highmem)-\d+)$/;
-export const SHARED_CORE_SQL_TIERS = ['db-f1-micro', 'db-g1-small'];
-const SQL_TIER_FORMS = 'db-custom-<vCPUs>-<MB>, db-f1-micro, db-g1-small, db-n1-standard-<n>, db-n1-highmem-<n>';
 
-/** Why `tier` (a string that fails SQL_TIER) is refused, with the allowed forms. */
-export function sqlTierMismatch(tier: string): string {
-  const allowed = `expected a Cloud SQL tier like db-custom-2-7680 (${SQL_TIER_FORMS}), got ${show(tier)}`;
-  return tier.startsWith('db-perf-optimized-')
-    ? `${allowed}; db-perf-optimized-* tiers need the Enterprise Plus edition, which the platform does not create yet`
-    : allowed;
-}
-// Only `regional-<region>`: the Spanner CMEK key ring is created at the
-// config's region, and a multi-region config (nam3, eur6) has no single KMS
-// location: each replica region needs its own key.
-const SPANNER_CONFIG = /^regional-[a-z]+-[a-z]+\d+$/;
-const SQL_DATABASE = /^[a-z][a-z0-9_]{0,62}$/;
-const SPANNER_DATABASE = /^[a-z][a-z0-9_-]{0,28}[a-z0-9]$/;
-
-export const POSTGRES_VERSIONS = ['POSTGRES_14', 'POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17'] as const;
-export const MYSQL_VERSIONS = ['MYSQL_8_0', 'MYSQL_8_4'] as const;
-export const NODE_POOLS = ['standard', 'highmem'] as const;
-export type NodePoolName = (typeof NODE_POOLS)[number];
+// Domain facts live in lib/domain/; re-exported for the catalog's readers.
+export { MYSQL_VERSIONS, POSTGRES_VERSIONS, SHARED_CORE_SQL_TIERS, SQL_TIER, sqlTierMismatch } from '../domain/cloud-sql';
+export { NODE_POOLS, type NodePoolName };
 
 /**
  * Defaults of the optional service fields, applied in resolve.ts (as
  * DEFAULTS) and shown in the JSON Schemas: one definition for both.
  */
 export const SERVICE_DEFAULTS = {
-  nodePool: 'standard' as NodePoolName,
-  cloudsqlTier: 'db-custom-1-3840',
-  cloudsqlDiskSizeGb: 20,
-  cloudsqlVersion: { postgres: 'POSTGRES_16', mysql: 'MYSQL_8_0' },
-  spannerProcessingUnits: 100,
+  nodePool: DEFAULT_NODE_POOL,
   quota: { cpu: '8', memory: '16Gi', pods: 50 },
   logRetentionDays: 30,
 };
-
-/** What a field means, for editors (hover and completion) through the JSON Schemas. */
-function about(description: string, defaultValue?: unknown): { description: string; default?: unknown } {
-  return defaultValue === undefined ? { description } : { description, default: defaultValue };
-}
 
 // ---------------------------------------------------------------- platform.yaml
 
@@ -246,8 +139,8 @@ const clusterShape = {
   /** @default a daily window at 17:00 UTC, no exclusions */
   maintenance: maintenanceSchema.prefault({}).meta(about('When GKE may upgrade (UTC) and when not. Default: a daily window from 17:00, no exclusions.')),
   nodePools: mapping({
-    standard: nodePoolSchema('n1-standard-4', 1, 10, 'SURGE').prefault({}).meta(about('The pool every service runs on unless it chooses highmem.')),
-    highmem: nodePoolSchema('n1-highmem-8', 0, 4, 'BLUE_GREEN').prefault({}).meta(about('The pool for memory-hungry and ML work (tainted: only services with nodePool: highmem).')),
+    standard: nodePoolSchema(NODE_POOL_FACTS.standard.machineType, NODE_POOL_FACTS.standard.minNodes, NODE_POOL_FACTS.standard.maxNodes, 'SURGE').prefault({}).meta(about('The pool every service runs on unless it chooses highmem.')),
+    highmem: nodePoolSchema(NODE_POOL_FACTS.highmem.machineType, NODE_POOL_FACTS.highmem.minNodes, NODE_POOL_FACTS.highmem.maxNodes, 'BLUE_GREEN').prefault({}).meta(about('The pool for memory-hungry and ML work (tainted: only services with nodePool: highmem).')),
   }).prefault({}).meta(about('The node pools of the cluster.')),
 };
 
@@ -275,6 +168,8 @@ export const platformSchema = mapping({
   platformProject: text(PATTERNS.projectId, 'a project id', 'acme-platform').meta(about('Required. The host project: Shared VPC, the cluster, the DNS zone (created by an admin).')),
   dnsDomain: text(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a DNS domain without trailing dot', 'platform.example.com').meta(about('Required. The public DNS zone ExternalDNS manages (e.g. platform.example.com).')),
   stateBucket: text(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a bucket name', 'acme-terraform-state').meta(about('Required. The GCS bucket of the Terraform state (created by the bootstrap stack).')),
+  /** The platform team's group: receives every service's budget alerts besides the team. @default none */
+  platformTeamGroup: text(EMAIL, 'a group email', 'platform-team@example.com').optional().meta(about('The platform team\'s group: receives every service\'s budget alerts besides the team. Default: none.')),
   /** The `gke-security-groups@` group that nests the team groups for RBAC. */
   gkeSecurityGroup: text(/^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$/, 'a gke-security-groups group', 'gke-security-groups@example.com').meta(about('Required. The gke-security-groups@ group that nests the team groups, so they can be RoleBinding subjects.')),
   /** The repository whose workflows plan and apply (bootstrap stack: Workload Identity Federation).
@@ -335,42 +230,6 @@ export type EnvironmentSettings = z.infer<typeof environmentSchema>;
 // Every field below is optional: a service file sets only what differs from
 // the defaults (applied in resolve.ts), and `environments.<env>` overrides
 // share the same shape.
-const cloudSqlSchema = mapping({
-  /** Required once a service has Cloud SQL in any environment. */
-  engine: oneOf(['postgres', 'mysql']).optional().meta(about('Required with cloudsql: postgres or mysql.')),
-  /** @default POSTGRES_16 (postgres) / MYSQL_8_0 (mysql) */
-  version: oneOf([...POSTGRES_VERSIONS, ...MYSQL_VERSIONS]).optional().meta(
-    about(`Database version; must match the engine. Default: ${SERVICE_DEFAULTS.cloudsqlVersion.postgres} (postgres) / ${SERVICE_DEFAULTS.cloudsqlVersion.mysql} (mysql).`),
-  ),
-  /** @default db-custom-1-3840 */
-  tier: text(SQL_TIER, 'a string', 'db-custom-2-7680', sqlTierMismatch).optional().meta(
-    about(`Machine tier (Enterprise edition): ${SQL_TIER_FORMS}. Shared-core tiers cannot be highly available.`, SERVICE_DEFAULTS.cloudsqlTier),
-  ),
-  /** @default 20 */
-  diskSizeGb: integer(10, 65536, 20).optional().meta(about('SSD size in GB (grows automatically).', SERVICE_DEFAULTS.cloudsqlDiskSizeGb)),
-  /** @default true in production environments, false elsewhere */
-  highAvailability: flag().optional().meta(about('A standby in a second zone. Default: true in production environments, false elsewhere.')),
-  /** @default none */
-  databases: list(text(SQL_DATABASE, 'a database name', 'orders'), 'database names').optional().meta(about('Databases to create in the instance.', [])),
-});
-
-const spannerSchema = mapping({
-  /** @default 100 */
-  processingUnits: integer(100, 100000, 100).optional().meta(
-    about('Compute capacity: a multiple of 100 below 1000, else a multiple of 1000 (1000 = one node).', SERVICE_DEFAULTS.spannerProcessingUnits),
-  ),
-  /** @default regional-<platform region> */
-  config: text(
-    SPANNER_CONFIG,
-    'a regional instance config',
-    'regional-asia-northeast1',
-    (config) =>
-      `expected a regional instance config like regional-asia-northeast1, got ${show(config)}; multi-region configs are not supported yet because each replica region needs its own encryption key`,
-  ).optional().meta(about('Regional instance config (regional-<region>). Default: regional-<platform.yaml region>.')),
-  /** @default none */
-  databases: list(text(SPANNER_DATABASE, 'a database name', 'features'), 'database names').optional().meta(about('Databases to create in the instance.', [])),
-});
-
 /** A Pod Security exception reason must say why, as a policy waiver must. */
 export const POD_SECURITY_REASON_MIN_LENGTH = 20;
 
@@ -404,10 +263,7 @@ const settingsShape = {
   teamRoles: list(text(ROLE, 'a role', 'roles/pubsub.editor'), 'roles').optional().meta(
     about("Predefined roles granted additively to ownerGroup in the service project, on top of the environment's baseline (platform.yaml); basic, IAM-changing, identity-pool, org-policy, billing and other-project roles and other projects' custom roles are refused.", []),
   ),
-  databases: mapping({
-    cloudsql: cloudSqlSchema.optional().meta(about('A Cloud SQL instance in the service project (private IP only, backups, deletion protection). Default: none.')),
-    spanner: spannerSchema.optional().meta(about('A Spanner instance in the service project (deletion protection, CMEK). Default: none.')),
-  }).optional().meta(about('Managed databases of the service. Default: none.')),
+  databases: mapping(optionalParts(schemaParts('databases'))).optional().meta(about('Managed databases of the service. Default: none.')),
   namespace: mapping({
     quota: mapping({
       /** @default "8" */
@@ -422,7 +278,13 @@ const settingsShape = {
     /** @default 30 */
     retentionDays: integer(1, 3650, 30).optional().meta(about('Days the logs are kept in the service\'s BigQuery dataset.', SERVICE_DEFAULTS.logRetentionDays)),
   }).optional().meta(about('The service\'s log sink into its own BigQuery dataset.', {})),
+  ...optionalParts(schemaParts()),
 };
+
+/** Capability schema parts (lib/capabilities/), each optional. */
+function optionalParts(parts: Record<string, z.ZodType>): Record<string, z.ZodOptional<z.ZodType>> {
+  return Object.fromEntries(Object.entries(parts).map(([key, part]) => [key, part.optional()]));
+}
 
 export const serviceOverrideSchema = mapping(settingsShape).meta(about('Overrides for one environment: any field of the file, merged over it (mappings key by key; lists replace).'));
 

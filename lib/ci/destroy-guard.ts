@@ -2,34 +2,16 @@
 // the platform (a replaced Cloud SQL instance is an empty one), unless the
 // pull request says, with the `allow-destroy` label, that this is intended.
 import { plannedChanges, type Plan } from './plan-json';
+import { protectedTypes } from '../capabilities/resource-access';
 
 export const ALLOW_DESTROY_LABEL = 'allow-destroy';
 
-/** Resource types whose loss loses data or takes services down, with a name for people. */
-export const PROTECTED_TYPES: Readonly<Record<string, string>> = {
-  google_project: 'project',
-  google_sql_database_instance: 'Cloud SQL instance',
-  google_sql_database: 'Cloud SQL database',
-  google_spanner_instance: 'Spanner instance',
-  google_spanner_database: 'Spanner database',
-  google_container_cluster: 'GKE cluster',
-  google_container_node_pool: 'GKE node pool',
-  google_dns_managed_zone: 'DNS zone',
-  google_storage_bucket: 'bucket',
-  google_bigquery_dataset: 'BigQuery dataset',
-  // A namespace takes every workload, secret and volume claim in it along.
-  kubernetes_namespace_v1: 'Kubernetes namespace',
-  // A destroyed key (ring) makes everything encrypted with it unreadable.
-  google_kms_crypto_key: 'KMS key',
-  google_kms_key_ring: 'KMS key ring',
-  // The network layer every service runs on.
-  google_compute_network: 'VPC network',
-  google_compute_subnetwork: 'subnetwork',
-  google_service_networking_connection: 'private services connection',
-  google_compute_shared_vpc_host_project: 'Shared VPC host project',
-  // Workload identities: a new account has a new unique id, so existing IAM bindings stop matching.
-  google_service_account: 'service account',
-};
+/**
+ * Resource types whose loss loses data or takes services down, with a name
+ * for people: derived from the resource map (lib/capabilities/resource-access.ts),
+ * where each capability marks its stateful types.
+ */
+export const PROTECTED_TYPES: Readonly<Record<string, string>> = protectedTypes();
 
 export interface ProtectedDestroy {
   readonly address: string;

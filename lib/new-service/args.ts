@@ -12,8 +12,8 @@ export interface NewServiceArgs {
   name?: string;
   team?: string;
   ownerGroup?: string;
-  cloudsql?: string;
-  spanner: boolean;
+  /** Capabilities asked for, by capability key: the flag's value, or true for a switch. */
+  capabilities: Record<string, string | true>;
   nodePool?: string;
   environments?: string;
   dryRun: boolean;
@@ -21,12 +21,14 @@ export interface NewServiceArgs {
   help: boolean;
 }
 
-type ValueKey = 'team' | 'ownerGroup' | 'cloudsql' | 'nodePool' | 'environments' | 'root';
-type SwitchKey = 'spanner' | 'dryRun' | 'help';
+type ValueKey = 'team' | 'ownerGroup' | 'nodePool' | 'environments' | 'root';
+type SwitchKey = 'dryRun' | 'help';
 
 interface ValueOption {
   readonly type: 'string';
   readonly key: ValueKey;
+  /** Set: the flag asks for this capability (args.capabilities[capability]). */
+  readonly capability?: string;
   readonly example: string;
   readonly usage: string;
   readonly help: string;
@@ -34,6 +36,7 @@ interface ValueOption {
 interface SwitchOption {
   readonly type: 'boolean';
   readonly key: SwitchKey;
+  readonly capability?: string;
   readonly short?: string;
   readonly help: string;
 }
@@ -46,8 +49,8 @@ const OPTIONS: Record<string, ValueOption | SwitchOption> = {
     CAPABILITIES.map((c) => [
       c.flag,
       c.variants
-        ? { type: 'string', key: c.flag as ValueKey, example: c.variants.values[0], usage: `--${c.flag} ${c.variants.name}`, help: c.help }
-        : { type: 'boolean', key: c.flag as SwitchKey, help: c.help },
+        ? { type: 'string', key: c.key as ValueKey, capability: c.key, example: c.variants.values[0], usage: `--${c.flag} ${c.variants.name}`, help: c.help }
+        : { type: 'boolean', key: c.key as SwitchKey, capability: c.key, help: c.help },
     ]),
   ),
   'node-pool': { type: 'string', key: 'nodePool', example: 'standard', usage: '--node-pool POOL', help: 'node pool of the workloads (default: standard)' },
@@ -80,15 +83,15 @@ Example:
   npm run new-service -- checkout --team commerce --owner-group commerce@example.com --cloudsql postgres
 `;
 
-/** The flag that sets `key`, for messages (`ownerGroup` -> `--owner-group`). */
-export function flagOf(key: ValueKey | 'name'): string {
+/** The flag that sets `key` (an argument or a capability key), for messages (`ownerGroup` -> `--owner-group`). */
+export function flagOf(key: ValueKey | 'name' | (string & {})): string {
   if (key === 'name') return '<name>';
   return `--${Object.entries(OPTIONS).find(([, option]) => option.key === key)![0]}`;
 }
 
 /** Parses `argv` (without node and script); problems are collected, never thrown. */
 export function parseArgs(argv: readonly string[]): { args: NewServiceArgs; problems: string[] } {
-  const args: NewServiceArgs = { spanner: false, dryRun: false, help: false };
+  const args: NewServiceArgs = { capabilities: {}, dryRun: false, help: false };
   const problems: string[] = [];
   // parseArgs takes the next argument as a value even when it is a flag
   // (`--team --owner-group x`): such a flag gets an empty value instead.
@@ -124,9 +127,12 @@ export function parseArgs(argv: readonly string[]): { args: NewServiceArgs; prob
     seen.add(option.key);
     if (option.type === 'boolean') {
       if (token.value !== undefined) problems.push(`${raw} takes no value; write ${raw} alone, not ${raw}=${token.value}`);
+      else if (option.capability) args.capabilities[option.capability] = true;
       else args[option.key] = true;
     } else if (token.value === undefined || token.value === '') {
       problems.push(`${raw} needs a value (e.g. ${raw} ${option.example})`);
+    } else if (option.capability) {
+      args.capabilities[option.capability] = token.value;
     } else {
       args[option.key] = token.value;
     }

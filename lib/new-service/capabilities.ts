@@ -1,14 +1,17 @@
-// The capabilities a new service can start with: one list drives the flags,
-// the usage text and the interactive choice, so adding one is one entry here
-// (and its lines in render.ts).
-import { DEFAULTS } from '../catalog/resolve';
+// The capabilities a new service can start with, from the registry
+// (lib/capabilities/): each module's `newService` option drives the flag, the
+// usage text, the interactive choice and its lines in services/<name>.yaml.
+import { capabilities } from '../capabilities/registry';
+import { CLOUD_SQL_ENGINES, type CloudSqlEngine } from '../domain/cloud-sql';
 
-export type CloudSqlEngine = keyof typeof DEFAULTS.cloudsqlVersion;
-export const CLOUDSQL_ENGINES = Object.keys(DEFAULTS.cloudsqlVersion) as CloudSqlEngine[];
+export { type CloudSqlEngine };
+export const CLOUDSQL_ENGINES: readonly CloudSqlEngine[] = CLOUD_SQL_ENGINES;
 
 export interface CapabilityChoice {
-  /** The flag (`--cloudsql`) and the key of NewServiceArgs it sets. */
-  readonly flag: 'cloudsql' | 'spanner';
+  /** The capability's key: NewServiceArgs.capabilities is keyed by it. */
+  readonly key: string;
+  /** The flag without `--` (`cloudsql`). */
+  readonly flag: string;
   /** Shown in the interactive list. */
   readonly label: string;
   /** Shown in --help. */
@@ -17,12 +20,16 @@ export interface CapabilityChoice {
   readonly variants?: { readonly name: string; readonly values: readonly string[] };
 }
 
-export const CAPABILITIES: readonly CapabilityChoice[] = [
-  {
-    flag: 'cloudsql',
-    label: 'Cloud SQL: managed PostgreSQL or MySQL, private IP only',
-    help: `add a Cloud SQL instance: ${CLOUDSQL_ENGINES.join(' or ')}`,
-    variants: { name: 'ENGINE', values: CLOUDSQL_ENGINES },
-  },
-  { flag: 'spanner', label: 'Spanner: managed, horizontally scaling relational database', help: 'add a Spanner instance' },
-];
+export const CAPABILITIES: readonly CapabilityChoice[] = capabilities().flatMap(({ key, newService }) =>
+  newService
+    ? [
+        {
+          key,
+          flag: newService.flag.replace(/^--/, ''),
+          label: newService.label,
+          help: newService.help,
+          variants: newService.value ? { name: newService.value.name, values: newService.value.choices } : undefined,
+        },
+      ]
+    : [],
+);

@@ -9,6 +9,7 @@ import { CatalogError, loadCatalog, PLATFORM_FILE, SERVICES_DIR, type Catalog } 
 import type { ServiceEnvironment } from '../catalog/resolve';
 import { CODEOWNERS_FILE, codeownersLine, codeownersOwner, readCodeowners, renderCodeowners } from '../codeowners';
 import { renderServiceYaml } from './render';
+import { capabilities } from '../capabilities/registry';
 import type { CatalogContext, NewServiceRequest } from './validate';
 
 export interface FileChange {
@@ -87,11 +88,10 @@ export function describeStacks(environments: readonly ServiceEnvironment[]): str
     lines.push(`  GCP project ${env.projectId} (own state, IAM and billing; labels team=${env.team})`);
     lines.push(`  Kubernetes namespace ${env.namespace} in the shared cluster, node pool ${env.nodePool}, team role for ${env.ownerGroup}, Pod Security ${env.podSecurity.level}`);
     lines.push(`  Workload Identity: Kubernetes service account ${env.namespace}/${env.service} acts as a Google service account of the project`);
-    if (env.cloudsql) {
-      const sql = env.cloudsql;
-      lines.push(`  Cloud SQL instance: ${sql.engine} ${sql.version}, ${sql.tier}, ${sql.diskSizeGb} GB, ${sql.highAvailability ? 'highly available' : 'single zone'}, private IP only`);
+    for (const capability of capabilities()) {
+      const settings = (env as unknown as Record<string, unknown>)[capability.key];
+      if (settings !== undefined) lines.push(...capability.describe(settings).map((line) => `  ${line}`));
     }
-    if (env.spanner) lines.push(`  Spanner instance: ${env.spanner.processingUnits} processing units, ${env.spanner.config}`);
     lines.push(`  Log sink to a BigQuery dataset, ${env.logRetentionDays} days retention`);
   }
   return lines;

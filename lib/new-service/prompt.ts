@@ -112,18 +112,18 @@ export async function askMissing(args: NewServiceArgs, context: CatalogContext, 
       );
       args[question.key] = answer.trim();
     }
-    if (!CAPABILITIES.some((c) => (c.variants ? args[c.flag] !== undefined : args[c.flag] === true))) {
+    if (!CAPABILITIES.some((c) => args.capabilities[c.key] !== undefined)) {
       asking = 'capabilities';
       const chosen = await ask((context) =>
-        checkbox({ message: 'Capabilities (space selects, enter confirms; none is fine)', choices: CAPABILITIES.map((c) => ({ name: c.label, value: c.flag })) }, context),
+        checkbox({ message: 'Capabilities (space selects, enter confirms; none is fine)', choices: CAPABILITIES.map((c) => ({ name: c.label, value: c.key })) }, context),
       );
-      for (const capability of CAPABILITIES.filter((c) => chosen.includes(c.flag))) {
+      for (const capability of CAPABILITIES.filter((c) => chosen.includes(c.key))) {
         asking = `--${capability.flag}`;
         if (capability.variants) {
           const { name, values } = capability.variants;
-          args[capability.flag as 'cloudsql'] = await ask((context) => select({ message: `${capability.label}: ${name.toLowerCase()}`, choices: values.map((value) => ({ name: value, value })) }, context));
+          args.capabilities[capability.key] = await ask((context) => select({ message: `${capability.label}: ${name.toLowerCase()}`, choices: values.map((value) => ({ name: value, value })) }, context));
         } else {
-          args[capability.flag as 'spanner'] = true;
+          args.capabilities[capability.key] = true;
         }
       }
     }

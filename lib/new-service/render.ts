@@ -4,6 +4,7 @@
 // safe as plain YAML scalars; the loader re-checks the result before writing.
 import type { Platform } from '../catalog/schema';
 import { DEFAULTS } from '../catalog/resolve';
+import { capabilities } from '../capabilities/registry';
 import { serviceStackName } from '../catalog/names';
 import type { NewServiceRequest } from './validate';
 import { codeownersOwner } from '../codeowners';
@@ -27,32 +28,15 @@ export function renderServiceYaml(request: NewServiceRequest, platform: Platform
     '# Services whose pods may call this one, e.g. [gateway] (default: none).',
     'allowFrom: []',
   ];
-  if (request.cloudsql || request.spanner) lines.push('databases:');
-  if (request.cloudsql) {
-    const engine = request.cloudsql;
-    lines.push(
-      '  # Cloud SQL in the service project, private IP only; highly available in',
-      '  # production environments unless highAvailability: false.',
-      '  cloudsql:',
-      `    engine: ${engine}`,
-      '    # Pinned: upgrading a database version is a deliberate change.',
-      `    version: ${DEFAULTS.cloudsqlVersion[engine]}`,
-      '    # db-custom-<vCPUs>-<memory MB>, e.g. db-custom-2-7680.',
-      `    tier: ${DEFAULTS.cloudsqlTier}`,
-      `    diskSizeGb: ${DEFAULTS.cloudsqlDiskSizeGb}`,
-      '    # Databases to create, e.g. [orders].',
-      '    databases: []',
-    );
-  }
-  if (request.spanner) {
-    lines.push(
-      '  # Spanner in the service project; 1000 processing units = 1 node.',
-      '  spanner:',
-      `    processingUnits: ${DEFAULTS.spannerProcessingUnits}`,
-      `    config: regional-${platform.region}`,
-      '    # Databases to create, e.g. [features].',
-      '    databases: []',
-    );
+  // Each capability renders its own part; those under one group (databases:) share its line.
+  let group: string | undefined;
+  for (const capability of capabilities()) {
+    const choice = request.capabilities[capability.key];
+    if (choice === undefined || !capability.newService) continue;
+    const parent = capability.path.length === 2 ? capability.path[0] : undefined;
+    if (parent !== undefined && parent !== group) lines.push(`${parent}:`);
+    group = parent;
+    lines.push(...capability.newService.render(choice, platform));
   }
   lines.push(
     `# Namespace quota (defaults: cpu "${DEFAULTS.quota.cpu}", memory ${DEFAULTS.quota.memory}, pods ${DEFAULTS.quota.pods}), e.g.`,

@@ -7,9 +7,8 @@ import { CatalogError, loadCatalog, PLATFORM_FILE, SERVICES_DIR, type Catalog } 
 import { existingServiceFile, serviceNameProblems, teamNameProblems, validServiceName } from '../catalog/names';
 import { NODE_POOLS, serviceSchema, type NodePoolName } from '../catalog/schema';
 import { DEFAULTS } from '../catalog/resolve';
+import { capabilities } from '../capabilities/registry';
 import { EXAMPLE_COMMAND, flagOf, type NewServiceArgs } from './args';
-
-import { CLOUDSQL_ENGINES, type CloudSqlEngine } from './capabilities';
 
 export { CLOUDSQL_ENGINES, type CloudSqlEngine } from './capabilities';
 
@@ -18,8 +17,8 @@ export interface NewServiceRequest {
   readonly name: string;
   readonly team: string;
   readonly ownerGroup: string;
-  readonly cloudsql?: CloudSqlEngine;
-  readonly spanner: boolean;
+  /** Capabilities to add, by key: the chosen value, or true for a switch (lib/capabilities/). */
+  readonly capabilities: Readonly<Record<string, string | true>>;
   readonly nodePool: NodePoolName;
   /** In platform.yaml order. */
   readonly environments: readonly string[];
@@ -93,10 +92,12 @@ export function validateArgs(args: NewServiceArgs, context: CatalogContext): { r
   if (args.team !== undefined) problems.push(...teamProblems(args.team));
   if (args.ownerGroup !== undefined) problems.push(...ownerGroupProblems(args.ownerGroup, args.team));
 
-  let cloudsql: CloudSqlEngine | undefined;
-  if (args.cloudsql !== undefined) {
-    if ((CLOUDSQL_ENGINES as string[]).includes(args.cloudsql)) cloudsql = args.cloudsql as CloudSqlEngine;
-    else problems.push(`${flagOf('cloudsql')}: "${args.cloudsql}" is not an engine; use one of ${CLOUDSQL_ENGINES.join(', ')} (e.g. --cloudsql ${closest(args.cloudsql, CLOUDSQL_ENGINES)})`);
+  for (const capability of capabilities()) {
+    const choice = args.capabilities[capability.key];
+    const value = capability.newService?.value;
+    if (typeof choice !== 'string' || !value || value.choices.includes(choice)) continue;
+    const flag = capability.newService!.flag;
+    problems.push(`${flag}: "${choice}" is not ${/^[aeiou]/i.test(value.name) ? 'an' : 'a'} ${value.name.toLowerCase()}; use one of ${value.choices.join(', ')} (e.g. ${flag} ${closest(choice, value.choices)})`);
   }
 
   let nodePool: NodePoolName = DEFAULTS.nodePool;
@@ -123,7 +124,7 @@ export function validateArgs(args: NewServiceArgs, context: CatalogContext): { r
   if (problems.length > 0 || missingProblem(args)) return { problems };
   return {
     problems,
-    request: { name: args.name!, team: args.team!, ownerGroup: args.ownerGroup!, cloudsql, spanner: args.spanner, nodePool, environments },
+    request: { name: args.name!, team: args.team!, ownerGroup: args.ownerGroup!, capabilities: { ...args.capabilities }, nodePool, environments },
   };
 }
 

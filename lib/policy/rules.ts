@@ -5,7 +5,7 @@
 // (a test keeps the two in sync).
 import type { TerraformResource } from 'cdktf';
 import { REQUIRED_LABELS } from '../labels';
-import { BASIC_ROLES } from '../catalog/resolve';
+import { BASIC_ROLES } from '../iam-roles';
 import { POD_SECURITY_ENFORCE_LABEL, POD_SECURITY_VERSION, podSecurityLabelProblems } from '../pod-security';
 
 /** One synthesized resource, as a rule sees it. */
@@ -390,7 +390,7 @@ export const RULES: readonly PolicyRule[] = [
   },
   {
     id: 'required-labels',
-    description: `Every resource that takes labels carries ${REQUIRED_LABELS.join(', ')} (labels, resource_labels, settings.user_labels, node_config.resource_labels or Kubernetes metadata.labels).`,
+    description: `Every resource that takes labels carries ${REQUIRED_LABELS.join(', ')} (labels, resource_labels, settings.user_labels, node_config.resource_labels, Kubernetes metadata.labels, or user_labels where labels is configuration).`,
     fix: 'pass standardLabels({ service, team, environment }) from lib/labels.ts to the construct',
     check: (resource) =>
       labelLocations(resource).flatMap((location) => {
@@ -430,7 +430,12 @@ export const RULES: readonly PolicyRule[] = [
  */
 const LABEL_ATTRIBUTES = ['labels', 'resource_labels', 'settings.user_labels', 'node_config.resource_labels', 'metadata.labels'] as const;
 
+/** Types whose `labels` is configuration, with the attribute that holds their resource labels instead. */
+const CONFIG_LABELS: Readonly<Record<string, string>> = { google_monitoring_notification_channel: 'user_labels' };
+
 export function labelLocations(resource: PolicyResource): string[] {
+  const own = CONFIG_LABELS[resource.type];
+  if (own) return [own];
   return LABEL_ATTRIBUTES.filter((location) => {
     const segments = location.split('.');
     const attributeName = segments.pop() as string;

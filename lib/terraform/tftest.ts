@@ -8,7 +8,7 @@ import type { ServiceEnvironment } from '../catalog/resolve';
 import { networkSelfLink, workloadPool } from '../catalog/names';
 import { BASIC_ROLES } from '../catalog/resolve';
 import { NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
-import { ALL_NODE_POOLS } from '../node-pools';
+import { ALL_NODE_POOLS } from '../domain/node-pools';
 import { TEAM_CLUSTER_ROLE, TEAM_READ_ONLY_RESOURCES } from '../../constructs/team-cluster-role';
 import { dataSourcesOf, providersOf, resourcesOf, typesOf, type StackJson, type SynthesizedStack } from './stacks';
 

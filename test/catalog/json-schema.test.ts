@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogJsonSchemas } from '../../lib/catalog/json-schema';
 import { DEFAULTS } from '../../lib/catalog/resolve';
+import { CLOUD_SQL_DEFAULTS } from '../../lib/domain/cloud-sql';
 import { REPO_ROOT } from '../helpers';
 
 describe('the committed JSON Schemas', () => {
@@ -55,8 +56,8 @@ describe('the JSON Schemas teach', () => {
   it('shows the defaults resolve.ts applies', () => {
     const service = JSON.parse(catalogJsonSchemas()['schemas/service.schema.json']) as JsonSchema;
     const cloudsql = service.properties!.databases.properties!.cloudsql.properties!;
-    expect(cloudsql.tier.default).toBe(DEFAULTS.cloudsqlTier);
-    expect(cloudsql.diskSizeGb.default).toBe(DEFAULTS.cloudsqlDiskSizeGb);
+    expect(cloudsql.tier.default).toBe(CLOUD_SQL_DEFAULTS.tier);
+    expect(cloudsql.diskSizeGb.default).toBe(CLOUD_SQL_DEFAULTS.diskSizeGb);
     expect(service.properties!.namespace.properties!.quota.properties!.memory.default).toBe(DEFAULTS.quota.memory);
     expect(service.properties!.logs.properties!.retentionDays.default).toBe(DEFAULTS.logRetentionDays);
     expect(service.properties!.nodePool.default).toBe(DEFAULTS.nodePool);

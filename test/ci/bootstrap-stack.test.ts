@@ -2,7 +2,7 @@ import { Testing, type App } from 'cdktf';
 import { BootstrapStack, APPLY_REF, APPLY_WORKFLOW, BOOTSTRAP_STATE_FILE, GITHUB_OIDC_ISSUER, PLANNER_WORKFLOWS, applierWorkflowRef, repositoryCondition } from '../../stacks/bootstrap-stack';
 import { buildStacks, stackNames } from '../../lib/app';
 import { CatalogError, loadCatalog } from '../../lib/catalog/load';
-import { APPLIER_FOLDER_ROLES, APPLIER_PLATFORM_ROLES, PLANNER_ROLES } from '../../lib/iam-roles';
+import { APPLIER_BILLING_ROLES, APPLIER_FOLDER_ROLES, APPLIER_PLATFORM_ROLES, PLANNER_ROLES } from '../../lib/capabilities/ci-roles';
 import { exampleCatalog, onlyResource, resourcesOf, synthJson, tempCatalog, type TerraformJson } from '../helpers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,7 +107,8 @@ describe('BootstrapStack', () => {
     expect(rolesOf('google_project_iam_member', APPLIER)).toEqual([...APPLIER_PLATFORM_ROLES].sort());
     expect(rolesOf('google_folder_iam_member', APPLIER)).toEqual(expect.arrayContaining(['roles/resourcemanager.projectCreator', 'roles/resourcemanager.projectIamAdmin']));
     expect(rolesOf('google_project_iam_member', APPLIER)).toEqual(expect.arrayContaining(['roles/container.admin', 'roles/dns.admin']));
-    expect(rolesOf('google_billing_account_iam_member', APPLIER)).toEqual(['roles/billing.user']);
+    expect(rolesOf('google_billing_account_iam_member', APPLIER)).toEqual([...APPLIER_BILLING_ROLES].sort());
+    expect(APPLIER_BILLING_ROLES).toEqual(['roles/billing.user', 'roles/billing.costsManager']);
     expect(rolesOf('google_organization_iam_member', APPLIER)).toEqual(['roles/compute.xpnAdmin']);
     expect(rolesOf('google_storage_bucket_iam_member', APPLIER)).toEqual(['roles/storage.objectAdmin']);
   });

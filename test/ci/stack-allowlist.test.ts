@@ -60,8 +60,8 @@ describe('the allowlist is derived from what the constructs emit', () => {
 
   it('fails loudly when a stack emits a type that is not allowed (what the test above guards)', () => {
     const config = serviceStack();
-    config.resource.google_pubsub_topic = { t: { name: 't' } };
-    expect(check(config)).toEqual([expect.stringMatching(/resource type "google_pubsub_topic" is not one our constructs emit/)]);
+    config.resource.google_compute_instance = { t: { name: 't' } };
+    expect(check(config)).toEqual([expect.stringMatching(/resource type "google_compute_instance" is not one our constructs emit/)]);
   });
 
   it('refuses to derive an allowlist from stacks that use a credential data source or a file function', () => {

@@ -1,14 +1,16 @@
 import { Testing } from 'cdktf';
+import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import { SpannerInstance } from '../../constructs/spanner-instance';
+import { EncryptionKey } from '../../constructs/encryption-key';
 import { BigQueryLogSink } from '../../constructs/bigquery-log-sink';
 import { WorkloadIdentity } from '../../constructs/workload-identity';
-import { onlyResource, resourcesOf, synthScopeJson } from '../helpers';
+import { onlyResource, resourcesOf, synthScopeJson, testProject } from '../helpers';
 
 const labels = { service: 'recommend', team: 'ml', environment: 'production', 'managed-by': 'cdktf' };
 
 describe('SpannerInstance', () => {
   const json = synthScopeJson((scope) =>
-    new SpannerInstance(scope, 'Spanner', { project: 'p-prod', config: 'regional-asia-northeast1', processingUnits: 300, databases: ['features', 'embeddings'], labels }).grantDatabaseUser({
+    new SpannerInstance(scope, 'Spanner', { project: testProject(scope, ['spanner.googleapis.com']), config: 'regional-asia-northeast1', processingUnits: 300, databases: ['features', 'embeddings'], labels }).grantDatabaseUser({
       key: 'app',
       member: 'serviceAccount:app@p.iam.gserviceaccount.com',
     }),
@@ -29,8 +31,38 @@ describe('SpannerInstance', () => {
     expect(grants.map((g) => g.role)).toEqual(['roles/spanner.databaseUser', 'roles/spanner.databaseUser']);
   });
 
+  it('creates its service agent, grants it the key, and only then the instance (CMEK)', () => {
+    const cmek = synthScopeJson((scope) => {
+      const key = new EncryptionKey(scope, 'Key', { project: 'acme-payment-prod', location: 'asia-northeast1', keyRingName: 'service-data', labels });
+      new SpannerInstance(scope, 'Spanner', {
+        project: testProject(scope, ['spanner.googleapis.com']),
+        config: 'regional-asia-northeast1',
+        databases: ['features'],
+        labels,
+        encryptionKey: key,
+        betaProvider: new GoogleBetaProvider(scope, 'google-beta', {}),
+      });
+    });
+    const [agentName, agent] = Object.entries(resourcesOf(cmek, 'google_project_service_identity'))[0];
+    expect(agent).toMatchObject({ service: 'spanner.googleapis.com', provider: 'google-beta' });
+    const [grantName, grant] = Object.entries(resourcesOf(cmek, 'google_kms_crypto_key_iam_member'))[0];
+    expect(grant).toMatchObject({ role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', member: expect.stringMatching(/^serviceAccount:service-\$\{google_project\.Project_\w+\.number\}@gcp-sa-spanner\.iam\.gserviceaccount\.com$/) });
+    expect(grant.depends_on).toEqual([`google_project_service_identity.${agentName}`]);
+    expect(onlyResource(cmek, 'google_spanner_instance').depends_on).toContain(`google_kms_crypto_key_iam_member.${grantName}`);
+    expect(onlyResource(cmek, 'google_spanner_database').encryption_config.kms_key_name).toMatch(/^\$\{google_kms_crypto_key\.Key_\w+\.id\}$/);
+  });
+
+  it('refuses a key without the beta provider that creates the agent', () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        const key = new EncryptionKey(scope, 'Key', { project: 'p', location: 'asia-northeast1', keyRingName: 'r', labels });
+        new SpannerInstance(scope, 'S', { project: testProject(scope), config: 'regional-asia-northeast1', labels, encryptionKey: key });
+      }),
+    ).toThrow(/betaProvider is required with encryptionKey/);
+  });
+
   it('fails on processing units that Spanner refuses', () => {
-    expect(() => Testing.synthScope((scope) => new SpannerInstance(scope, 'S', { project: 'p', config: 'regional-x', processingUnits: 1500, labels }))).toThrow(
+    expect(() => Testing.synthScope((scope) => new SpannerInstance(scope, 'S', { project: testProject(scope), config: 'regional-x', processingUnits: 1500, labels }))).toThrow(
       /processingUnits 1500 is not allowed/,
     );
   });

@@ -5,7 +5,8 @@ import { ServiceProject, ESSENTIAL_CONTACT_CATEGORIES } from '../../constructs/s
 import { CloudSqlInstance, type CloudSqlInstanceProps } from '../../constructs/cloud-sql-instance';
 import { BigQueryLogSink, LOG_READER_PROJECT_ROLES } from '../../constructs/bigquery-log-sink';
 import { groupGrantee } from '../../lib/iam-roles';
-import { onlyResource, resourcesOf, synthScopeJson } from '../helpers';
+import type { Construct } from 'constructs';
+import { onlyResource, resourcesOf, synthScopeJson, testProject } from '../helpers';
 
 const labels = { service: 'payment', team: 'payments', environment: 'production', 'managed-by': 'cdktf' };
 const project = { projectId: 'acme-payment-prod', folder: 'folders/123', billingAccount: '01ABCD-23EF45-67AB89', labels };
@@ -54,20 +55,21 @@ describe('ServiceProject hardening', () => {
 });
 
 describe('CloudSqlInstance IAM users', () => {
-  const base: CloudSqlInstanceProps = {
-    project: 'acme-payment-prod',
+  const base: Omit<CloudSqlInstanceProps, 'project'> = {
     region: 'asia-northeast1',
     engine: 'postgres',
     version: 'POSTGRES_16',
     tier: 'db-custom-2-7680',
-    privateNetwork: 'projects/acme-platform/global/networks/platform',
+    network: { id: 'projects/acme-platform/global/networks/platform' },
     labels,
   };
+  /** An instance in a fresh service project (the project is its scope's sibling). */
+  const sqlIn = (scope: Construct, props: Omit<CloudSqlInstanceProps, 'project'>) => new CloudSqlInstance(scope, 'CloudSql', { project: testProject(scope, ['sqladmin.googleapis.com']), ...props });
   const account = { key: 'serviceAccount:application', email: 'application@acme-payment-prod.iam.gserviceaccount.com' };
-  const users = (props: CloudSqlInstanceProps) => {
+  const users = (props: Omit<CloudSqlInstanceProps, 'project'>) => {
     let login = '';
     const json = synthScopeJson((scope) => {
-      const sql = new CloudSqlInstance(scope, 'CloudSql', props);
+      const sql = sqlIn(scope, props);
       sql.addIamServiceAccountUser(account);
       sql.addIamGroupUser('payments@example.com');
       login = sql.iamLoginName(account.email);
@@ -97,7 +99,7 @@ describe('CloudSqlInstance IAM users', () => {
   });
 
   it('refuses an address that is not a service account email', () => {
-    expect(() => Testing.synthScope((scope) => new CloudSqlInstance(scope, 'CloudSql', base).addIamServiceAccountUser({ key: 'x', email: '${google_service_account.a.email}' }))).toThrow(
+    expect(() => Testing.synthScope((scope) => sqlIn(scope, base).addIamServiceAccountUser({ key: 'x', email: '${google_service_account.a.email}' }))).toThrow(
       /is not a service account email/,
     );
   });

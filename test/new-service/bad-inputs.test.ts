@@ -140,7 +140,7 @@ const cases: BadInput[] = [
   {
     title: 'a flag nothing is near, with the options listed',
     argv: ['checkout', ...REQUIRED, '--xyzzy'],
-    messages: [/--xyzzy is not an option; the options are --team, --owner-group, --cloudsql, --spanner, --node-pool, --environments, --dry-run, --root, --help/],
+    messages: [/--xyzzy is not an option; the options are --team, --owner-group, --cloudsql, --spanner, --redis, --pubsub, --budget, --node-pool, --environments, --dry-run, --root, --help/],
   },
   {
     title: 'an existing name in capitals: the suggestion is valid and free, never "Payment-v2"',

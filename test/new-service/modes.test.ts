@@ -19,7 +19,7 @@ describe('new-service modes', () => {
     const result = await run(root, ['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage:\n {2}npm run new-service -- <name> --team <team> --owner-group <group-email>/);
-    expect(result.stdout).toContain('[--cloudsql postgres|mysql] [--spanner] [--node-pool standard|highmem]');
+    expect(result.stdout).toContain('[--cloudsql postgres|mysql] [--spanner] [--redis] [--pubsub] [--budget 100|500|1000|5000] [--node-pool standard|highmem]');
     expect(result.stdout).toContain('Example:\n  npm run new-service -- checkout --team commerce --owner-group commerce@example.com --cloudsql postgres');
     expect(picture(root)).toEqual(before);
   });

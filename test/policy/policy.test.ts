@@ -19,7 +19,7 @@ import { SpannerInstance } from '../../constructs/spanner-instance';
 import { GkeCluster } from '../../constructs/gke-cluster';
 import { DnsZone } from '../../constructs/dns-zone';
 import { SecureBucket } from '../../constructs/secure-bucket';
-import { exampleCatalog } from '../helpers';
+import { exampleCatalog, testProject } from '../helpers';
 import { binding, bucket, cluster, FIXTURES, LABELS, nodePool, sqlInstance } from './fixtures';
 
 /** A stack under the policy; waiver lines go to `log` instead of stderr. */
@@ -85,12 +85,12 @@ describe('the policy', () => {
     const stack = new TerraformStack(app, 'service-payment-production');
     applyPolicies(app);
     new CloudSqlInstance(stack, 'CloudSql', {
-      project: 'acme-payment-prod',
+      project: testProject(stack, ['sqladmin.googleapis.com']),
       region: 'asia-northeast1',
       engine: 'postgres',
       version: 'POSTGRES_16',
       tier: 'db-custom-2-7680',
-      privateNetwork: 'projects/acme-platform-prod/global/networks/platform',
+      network: { id: 'projects/acme-platform-prod/global/networks/platform' },
       labels: LABELS,
       deletionProtection: false,
     });
@@ -100,7 +100,7 @@ describe('the policy', () => {
   });
 
   it.each([
-    ['SpannerInstance', 'spanner-deletion-protection', (s: TerraformStack) => new SpannerInstance(s, 'Spanner', { project: 'p-123456', config: 'regional-asia-northeast1', databases: ['a'], labels: LABELS, deletionProtection: false })],
+    ['SpannerInstance', 'spanner-deletion-protection', (s: TerraformStack) => new SpannerInstance(s, 'Spanner', { project: testProject(s, [], 'p-123456'), config: 'regional-asia-northeast1', databases: ['a'], labels: LABELS, deletionProtection: false })],
     ['DnsZone', 'dns-zone-prevent-destroy', (s: TerraformStack) => new DnsZone(s, 'Dns', { project: 'p-123456', domain: 'platform.example.com', labels: LABELS, deletionProtection: false })],
     ['SecureBucket', 'bucket-deletion-protection', (s: TerraformStack) => new SecureBucket(s, 'Backups', { project: 'p-123456', name: 'acme-backups', location: 'asia-northeast1', labels: LABELS, deletionProtection: false })],
   ])('fails synth when deletion protection is removed from a %s', (_construct, rule, build) => {

@@ -27,6 +27,19 @@ const INTENDED_ADDITIONS: Record<string, string[]> = {
     'google_project_iam_member.ApplierIam_platformroles--cloudkmsadmin_*',
     'google_project_iam_member.PlannerIam_platformroles--artifactregistryreader_*',
     'google_project_iam_member.PlannerIam_platformroles--binaryauthorizationpolicyViewer_*',
+    // Memorystore, Pub/Sub and budgets (#14): their roles from the capability registry.
+    'google_billing_account_iam_member.ApplierIam_billingroles--billingcostsManager_*',
+    'google_billing_account_iam_member.PlannerIam_billingroles--billingviewer_*',
+    'google_folder_iam_member.ApplierIam_folderroles--iamroleAdmin_*',
+    'google_folder_iam_member.ApplierIam_folderroles--monitoringnotificationChannelEditor_*',
+    'google_folder_iam_member.ApplierIam_folderroles--pubsubadmin_*',
+    'google_folder_iam_member.ApplierIam_folderroles--redisadmin_*',
+    'google_folder_iam_member.PlannerIam_folderroles--monitoringviewer_*',
+    'google_folder_iam_member.PlannerIam_folderroles--pubsubviewer_*',
+    'google_folder_iam_member.PlannerIam_folderroles--redisviewer_*',
+    'google_project_iam_member.PlannerIam_platformroles--monitoringviewer_*',
+    'google_project_iam_member.PlannerIam_platformroles--pubsubviewer_*',
+    'google_project_iam_member.PlannerIam_platformroles--redisviewer_*',
     // The tenant model's project hardening: essential contacts and liens.
     'google_folder_iam_member.ApplierIam_folderroles--essentialcontactsadmin_*',
     'google_folder_iam_member.ApplierIam_folderroles--resourcemanagerlienModifier_*',
@@ -60,7 +73,7 @@ const INTENDED_ADDITIONS: Record<string, string[]> = {
       ['development', 'production'].map((environment) => [
         `service-${service}-${environment}`,
         // The registry's service agent needs google-beta; recommend (Spanner) had it already.
-        [...imageRepositoryAdditions(group), ...(service === 'recommend' ? [] : ['provider.google-beta']), ...tenantAdditions(service, environment)].sort(),
+        [...imageRepositoryAdditions(group), ...(service === 'recommend' ? [] : ['provider.google-beta']), ...tenantAdditions(service, environment), ...capabilityAdditions(service)].sort(),
       ]),
     ),
   ),
@@ -68,6 +81,47 @@ const INTENDED_ADDITIONS: Record<string, string[]> = {
   'service-gateway-development': [],
   'service-gateway-production': [],
 };
+
+/** What the example services' new capabilities (#14) add: payment Memorystore and a budget, recommend a topic, search a subscription to it. */
+function capabilityAdditions(service: string): string[] {
+  return {
+    payment: [
+      'google_billing_budget.Budget_*',
+      'google_kms_crypto_key_iam_member.EncryptionKey_Iam_serviceAccountredis-agentroles--cloudkmscryptoKeyEncrypterDecrypter_*',
+      'google_monitoring_notification_channel.Budget_Channels_platform_*',
+      'google_monitoring_notification_channel.Budget_Channels_team_*',
+      'google_project_iam_custom_role.Redis_ConnectRole_*',
+      'google_project_iam_member.Redis_Iam_serviceAccountapplicationredisConnector_*',
+      'google_project_service.Project_Apis_redisgoogleapiscom_*',
+      'google_project_service_identity.Project_ServiceAgents_redisgoogleapiscom_*',
+      'google_redis_instance.Redis_Instance_*',
+    ],
+    recommend: [
+      ...pubsubBaseline(),
+      'google_pubsub_topic.PubSub_Topics_recommendation-updates_*',
+      'google_pubsub_topic_iam_member.PubSub_Iam_serviceAccountapplicationrecommendation-updatesroles--pubsubpublisher_*',
+    ],
+    search: [
+      ...pubsubBaseline(),
+      'google_pubsub_subscription.PubSub_DeadLetters_recommendation-updates-dead-letter-subscription_*',
+      'google_pubsub_subscription.PubSub_Subscriptions_recommendation-updates_*',
+      'google_pubsub_subscription_iam_member.PubSub_Iam_pubsub-agentrecommendation-updatesroles--pubsubsubscriber_*',
+      'google_pubsub_subscription_iam_member.PubSub_Iam_serviceAccountapplicationrecommendation-updates-dead-letterroles--pubsubsubscriber_*',
+      'google_pubsub_subscription_iam_member.PubSub_Iam_serviceAccountapplicationrecommendation-updatesroles--pubsubsubscriber_*',
+      'google_pubsub_topic.PubSub_DeadLetters_recommendation-updates-dead-letter_*',
+      'google_pubsub_topic_iam_member.PubSub_Iam_pubsub-agentrecommendation-updates-dead-letterroles--pubsubpublisher_*',
+    ],
+  }[service] ?? [];
+}
+
+/** Pub/Sub's API and its service agent, granted the service's key (CMEK). */
+function pubsubBaseline(): string[] {
+  return [
+    'google_kms_crypto_key_iam_member.EncryptionKey_Iam_serviceAccountpubsub-agentroles--cloudkmscryptoKeyEncrypterDecrypter_*',
+    'google_project_service.Project_Apis_pubsubgoogleapiscom_*',
+    'google_project_service_identity.Project_ServiceAgents_pubsubgoogleapiscom_*',
+  ];
+}
 
 /**
  * Removed on purpose (#10): the client config data source whose access token

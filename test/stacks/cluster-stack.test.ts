@@ -2,7 +2,7 @@ import { Testing } from 'cdktf';
 import { ClusterStack } from '../../stacks/cluster-stack';
 import { clusterStackName } from '../../lib/catalog/names';
 import { buildStacks, stackNames } from '../../lib/app';
-import { ALL_NODE_POOLS, NODE_POOL_FACTS, NODE_POOL_LABEL } from '../../lib/node-pools';
+import { ALL_NODE_POOLS, NODE_POOL_FACTS, NODE_POOL_LABEL } from '../../lib/domain/node-pools';
 import { placementValidations, toleratesTaintExpression } from '../../constructs/node-pool-placement-policy';
 import { TEAM_CLUSTER_ROLE, TEAM_READ_ONLY_RESOURCES, TEAM_ROLE_RULES } from '../../constructs/team-cluster-role';
 import { applyPolicies } from '../../lib/policy/aspect';

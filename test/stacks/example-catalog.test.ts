@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Aspects, Testing, TerraformStack, type App } from 'cdktf';
 import { PolicyAspect } from '../../lib/policy/aspect';
 import { buildStacks, stackNames } from '../../lib/app';
@@ -5,7 +7,7 @@ import { loadCatalog, type Catalog } from '../../lib/catalog/load';
 import { NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
 import { REQUIRED_LABELS } from '../../lib/labels';
 import { DEFAULT_TEAM_ROLES } from '../../lib/catalog/team-roles';
-import { exampleCatalog, onlyResource, resourcesOf, synthJson, tempCatalog, withoutMetadata, type TerraformJson } from '../helpers';
+import { exampleCatalog, onlyResource, REPO_ROOT, resourcesOf, synthJson, tempCatalog, withoutMetadata, type TerraformJson } from '../helpers';
 
 function synthAll(catalog: Catalog): Record<string, TerraformJson> {
   const app: App = Testing.app();
@@ -59,7 +61,7 @@ describe('the example catalog', () => {
         const settings = config.settings as { user_labels?: unknown } | undefined;
         const nodeConfig = config.node_config as { resource_labels?: unknown } | undefined;
         const metadata = (type === 'kubernetes_manifest' ? (config.manifest as { metadata?: unknown }).metadata : config.metadata) as { labels?: unknown } | undefined;
-        const labels = (config.labels ?? config.resource_labels ?? settings?.user_labels ?? nodeConfig?.resource_labels ?? (type.startsWith('kubernetes_') ? metadata?.labels : undefined)) as Record<string, string> | undefined;
+        const labels = ((type === 'google_monitoring_notification_channel' ? config.user_labels : config.labels) ?? config.resource_labels ?? settings?.user_labels ?? nodeConfig?.resource_labels ?? (type.startsWith('kubernetes_') ? metadata?.labels : undefined)) as Record<string, string> | undefined;
         if (labels === undefined) continue;
         labelled.push(`${type}.${id}`);
         expect(Object.keys(labels)).toEqual(expect.arrayContaining([...REQUIRED_LABELS]));
@@ -235,8 +237,8 @@ describe('service stacks', () => {
     const keyGrant = Object.values(resourcesOf(stack, 'google_kms_crypto_key_iam_member')).find((g) => /gcp-sa-spanner/.test(g.member as string));
     expect(keyGrant?.depends_on).toContain(`google_project_service_identity.${agentName}`);
     expect(stack.provider?.['google-beta']).toEqual([{ region: 'asia-northeast1' }]);
-    // Stacks without Spanner create no Spanner agent.
-    const plain = service('service-search-production');
+    // Stacks without a capability's agent (Spanner, Redis, Pub/Sub) create only the Artifact Registry one.
+    const plain = synthAll(loadCatalog(tempCatalog({ 'services/plain.yaml': 'team: plain\nownerGroup: plain@example.com\n' })))['service-plain-production'];
     expect(Object.values(resourcesOf(plain, 'google_project_service_identity')).map((a) => a.service)).toEqual(['artifactregistry.googleapis.com']);
   });
 
@@ -287,20 +289,21 @@ describe('address stability', () => {
   });
 
   it('removing a service changes no other stack, except the egress of its callers and the images the platform admits', () => {
-    const reduced = synthAll(loadCatalog(tempCatalog({ 'services/recommend.yaml': null })));
-    expect(reduced['service-recommend-production']).toBeUndefined();
+    // search: recommend's topic lists it as a subscriber, which removing search leaves harmless.
+    const reduced = synthAll(loadCatalog(tempCatalog({ 'services/search.yaml': null })));
+    expect(reduced['service-search-production']).toBeUndefined();
     const callers = ['service-gateway-development', 'service-gateway-production'];
     for (const name of Object.keys(reduced).filter((n) => !callers.includes(n))) expect(withoutAdmitted(reduced[name])).toEqual(withoutAdmitted(stacks[name]));
     expect(admitted(platform).filter((p) => !admitted(reduced.platform).includes(p))).toEqual([
-      'asia-northeast1-docker.pkg.dev/acme-recommend-dev/images/**',
-      'asia-northeast1-docker.pkg.dev/acme-recommend-prod/images/**',
+      'asia-northeast1-docker.pkg.dev/acme-search-dev/images/**',
+      'asia-northeast1-docker.pkg.dev/acme-search-prod/images/**',
     ]);
     for (const name of callers) {
       const egress = (json: TerraformJson) => Object.entries(resourcesOf(json, 'kubernetes_network_policy_v1')).find(([id]) => id.startsWith('Namespace_DefaultEgressPolicy_'))!;
       const [before, after] = [egress(stacks[name]), egress(reduced[name])];
       expect(after[0]).toBe(before[0]);
-      expect(JSON.stringify(after[1])).not.toContain('recommend-');
-      expect(JSON.stringify(before[1])).toContain('recommend-');
+      expect(JSON.stringify(after[1])).not.toContain('search-');
+      expect(JSON.stringify(before[1])).toContain('search-');
       // Everything else of the caller's stack is unchanged.
       const rest = (json: TerraformJson) => ({ ...json, resource: { ...json.resource, kubernetes_network_policy_v1: { ...json.resource.kubernetes_network_policy_v1, [before[0]]: null } } });
       expect(rest(reduced[name])).toEqual(rest(stacks[name]));
@@ -309,7 +312,8 @@ describe('address stability', () => {
 
   it('adding a database to one service leaves the other addresses of that stack in place', () => {
     const before = service('service-search-production');
-    const after = synthAll(loadCatalog(tempCatalog({ 'services/search.yaml': 'team: search\nownerGroup: search@example.com\ndatabases:\n  spanner: {}\n' })))['service-search-production'];
+    const search = readFileSync(join(REPO_ROOT, 'services', 'search.yaml'), 'utf8');
+    const after = synthAll(loadCatalog(tempCatalog({ 'services/search.yaml': `${search}databases:\n  spanner: {}\n` })))['service-search-production'];
     for (const [type, resources] of Object.entries(before.resource)) {
       expect(Object.keys(after.resource[type])).toEqual(expect.arrayContaining(Object.keys(resources)));
     }

@@ -124,7 +124,7 @@ describe('synthesizeCatalog', () => {
   });
 
   it('removes the folders and manifest entries of stacks that no longer exist on a full synth only', async () => {
-    const root = tempCatalog({ 'services/retired.yaml': readFileSync(join(root0(), 'services', 'search.yaml'), 'utf8') });
+    const root = tempCatalog({ 'services/retired.yaml': readFileSync(join(root0(), 'services', 'payment.yaml'), 'utf8') });
     const outdir = freshOutdir();
     await synthesizeCatalog(loadCatalog(root), { outdir, workers: 1 });
     const gone = join(outdir, 'stacks', 'service-retired-production');

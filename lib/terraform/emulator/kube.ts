@@ -13,7 +13,7 @@ import { resourcesOf, type StackJson, type SynthesizedStack } from '../stacks';
 import { hasKubernetesResources, kubernetesCopy } from './kube-copy';
 import { freePort, httpOk, type Servers } from './servers';
 import { apply, planIsClean, type Steps } from './steps';
-import { ALL_NODE_POOLS, NODE_POOL_LABEL } from '../../node-pools';
+import { ALL_NODE_POOLS, NODE_POOL_LABEL } from '../../domain/node-pools';
 import { TEAM_CLUSTER_ROLE, TEAM_READ_ONLY_RESOURCES } from '../../../constructs/team-cluster-role';
 
 export const KUBE_VERSION = '1.34.2';
