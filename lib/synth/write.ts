@@ -8,7 +8,8 @@
 // point, a read-only file), cdktf.out is entirely the old output or entirely
 // the new one, manifest included. An exclusive lock file (cdktf.out.lock,
 // holding the pid) keeps two synths from interleaving; a lock whose process
-// is gone is taken over.
+// is gone is taken over. Taking the lock never waits: it succeeds or reports
+// the holder at once.
 import {
   copyFileSync,
   existsSync,
@@ -76,17 +77,18 @@ export function acquireLock(outdir: string): () => void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, `${process.pid}\n`);
+      const started = startTime(process.pid);
+      writeSync(fd, started === undefined ? `${process.pid}\n` : `${process.pid} ${started}\n`);
       closeSync(fd);
       return () => {
-        if (readPid(path) === process.pid) unlinkSync(path);
+        if (readHolder(path)?.pid === process.pid) unlinkSync(path);
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = readPid(path);
-    if (holder !== undefined && holder !== process.pid && isRunning(holder)) {
-      throw new SynthError(`Synth failed: another synth is running (pid ${holder}) on ${outdir}. Wait for it to finish; if no synth is running, delete ${path}.`);
+    const holder = readHolder(path);
+    if (holder !== undefined && holder.pid !== process.pid && isRunning(holder)) {
+      throw new SynthError(`Synth failed: another synth is running (pid ${holder.pid}) on ${outdir}. Wait for it to finish; if no synth is running, delete ${path}.`);
     }
     // A stale lock (its process is gone, or it is unreadable): take it over.
     // Renamed aside first, so that of two synths taking it over one wins.
@@ -101,21 +103,48 @@ export function acquireLock(outdir: string): () => void {
   throw new SynthError(`Synth failed: could not take the lock ${path}; delete it if no synth is running.`);
 }
 
-function readPid(path: string): number | undefined {
+/** Who holds a lock: its pid, and its start time where the system tells it (to recognise a reused pid). */
+interface LockHolder {
+  readonly pid: number;
+  readonly started?: string;
+}
+
+function readHolder(path: string): LockHolder | undefined {
   try {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    const [pidText, started] = readFileSync(path, 'utf8').trim().split(/\s+/);
+    const pid = Number(pidText);
+    return Number.isInteger(pid) && pid > 0 ? { pid, started } : undefined;
   } catch {
     return undefined;
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether the lock's holder still runs: not gone, not a zombie (killed, not yet reaped), not its pid reused by a newer process. */
+function isRunning(holder: LockHolder): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(holder.pid, 0);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const stat = procStat(holder.pid);
+  if (stat === undefined) return true; // no /proc (macOS): the pid is all we know
+  if (stat.state === 'Z' || stat.state === 'X') return false;
+  return holder.started === undefined || holder.started === stat.started;
+}
+
+/** A process's start time in clock ticks since boot (/proc/<pid>/stat field 22), where there is /proc. */
+function startTime(pid: number): string | undefined {
+  return procStat(pid)?.started;
+}
+
+function procStat(pid: number): { state: string; started: string } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], started: fields[19] };
+  } catch {
+    return undefined;
   }
 }
 
