@@ -128,10 +128,15 @@ describe('a synth killed with SIGKILL', () => {
   // stay spread over it on a quiet machine and a loaded one alike.
   it('at arbitrary moments (timed kills, sharded) leaves it old or new, and the next synth proceeds', async () => {
     const outdir = freshOutdir();
-    await synthesizeCatalog(loadCatalog(oldRoot), { outdir, workers: 1 });
-    const full = await synthKilledAfter(outdir);
-    expect(full).toMatchObject({ killed: false, code: 0 });
-    expect(tree(outdir)).toEqual(newTree);
+    // The faster of two uninterrupted runs: a slow one (a burst of load) would put the kills after the end.
+    const runs: Ending[] = [];
+    while (runs.length < 2) {
+      await synthesizeCatalog(loadCatalog(oldRoot), { outdir, workers: 1 });
+      runs.push(await synthKilledAfter(outdir));
+      expect(runs.at(-1)).toMatchObject({ killed: false, code: 0 });
+      expect(tree(outdir)).toEqual(newTree);
+    }
+    const full = { ms: Math.min(...runs.map((run) => run.ms)) };
     const endings: Ending[] = [];
     for (const fraction of [0.1, 0.25, 0.4, 0.55, 0.7, 0.8, 0.9, 0.97]) {
       // Back to the old output; this synth takes over the lock the killed one left.
