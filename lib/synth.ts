@@ -104,7 +104,7 @@ export async function synthesizeCatalog(catalog: Catalog, options: SynthOptions 
       const facts = stackMetadata(catalog);
       const stacks = results.flatMap((r) => r.stacks).map((stack) => ({ ...stack, sidecars: stackMetadataSidecar(facts, stack.name) }));
       killPoint('rendered');
-      const commit = commitGeneration({
+      const commit = await commitGeneration({
         outdir,
         staging,
         version: results[0].version,

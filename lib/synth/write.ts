@@ -6,10 +6,14 @@
 // ones, so they keep their inode and modification time), then swaps the link
 // with one rename. Whatever happens (an error in any shard, kill -9 at any
 // point, a read-only file), cdktf.out is entirely the old output or entirely
-// the new one, manifest included. An exclusive lock file (cdktf.out.lock,
+// the new one, manifest included. Before the swap, the files this synth wrote
+// and the generation's folders are flushed to disk (fsync), and the folder
+// holding the link after it, so a power cut cannot leave the link pointing at
+// files that never reached the disk. An exclusive lock file (cdktf.out.lock,
 // holding the pid) keeps two synths from interleaving; a lock whose process
 // is gone is taken over. Taking the lock never waits: it succeeds or reports
 // the holder at once.
+import { open } from 'node:fs/promises';
 import {
   copyFileSync,
   existsSync,
@@ -27,6 +31,7 @@ import {
   symlinkSync,
   unlinkSync,
   utimesSync,
+  fsyncSync,
   writeSync,
   writeFileSync,
 } from 'node:fs';
@@ -247,7 +252,7 @@ export interface CommitResult {
  * new generation in `staging` and swaps it in. Nothing changes on disk when
  * no byte would (no new generation, no file touched).
  */
-export function commitGeneration(options: CommitOptions): CommitResult {
+export async function commitGeneration(options: CommitOptions): Promise<CommitResult> {
   const { outdir, staging } = options;
   const live = liveDir(outdir);
   const manifestPath = (dir: string): string => join(dir, Manifest.fileName);
@@ -290,21 +295,31 @@ export function commitGeneration(options: CommitOptions): CommitResult {
   for (const path of sidecars.keys()) replaced.add(join(live ?? '', path));
   if (manifestWritten) replaced.add(manifestPath(live ?? ''));
   const dropped = options.keepOrphanFolders ? [] : removed.map((name) => join(liveStacks ?? '', name));
-  if (live) linkTree(live, staging, new Set([...replaced, ...dropped]));
+  // What reaches the disk before the swap: the files written here (hard-linked ones are the live, already stored inodes) and every folder.
+  const toFlush: ToFlush = { files: new Set(), folders: new Set([staging]) };
+  if (live) linkTree(live, staging, new Set([...replaced, ...dropped]), toFlush);
   killPoint('linked');
+  const write = (path: string, content: string): void => {
+    writeFileSync(path, content);
+    toFlush.files.add(path);
+  };
   options.stacks.forEach((stack, i) => {
-    mkdirSync(join(staging, stack.manifest.workingDirectory), { recursive: true });
-    if (changed.has(stack.name)) writeFileSync(join(staging, stack.manifest.synthesizedStackPath), stack.json);
+    const folder = join(staging, stack.manifest.workingDirectory);
+    mkdirSync(folder, { recursive: true });
+    toFlush.folders.add(folder).add(dirname(folder));
+    if (changed.has(stack.name)) write(join(staging, stack.manifest.synthesizedStackPath), stack.json);
     for (const file of Object.keys(stack.sidecars ?? {})) {
       const path = join(stack.manifest.workingDirectory, file);
       const content = sidecars.get(path);
-      if (content !== undefined) writeFileSync(join(staging, path), content);
+      if (content !== undefined) write(join(staging, path), content);
     }
     if (i === Math.floor(options.stacks.length / 2)) killPoint('half-written');
   });
-  if (manifestWritten || !live) writeFileSync(manifestPath(staging), manifest);
+  if (manifestWritten || !live) write(manifestPath(staging), manifest);
+  await flush(toFlush);
   killPoint('written');
   swapIn(outdir, staging);
+  flushFolder(dirname(resolve(outdir)));
   killPoint('swapped');
   removeLeftGenerations(outdir);
   rmSync(legacyPath(outdir), { recursive: true, force: true });
@@ -325,14 +340,63 @@ function swapIn(outdir: string, staging: string): void {
   renameSync(link, absolute);
 }
 
-/** Recreates the tree `from` at `to`: folders made, files hard-linked (their inode and mtime kept), links copied; `skip` left out. */
-function linkTree(from: string, to: string, skip: ReadonlySet<string>): void {
+/** What a new generation flushes to disk before the swap. */
+interface ToFlush {
+  /** Files written (or copied) by this synth. */
+  readonly files: Set<string>;
+  /** Every folder of the generation: their entries (new files, hard links) must be stored too. */
+  readonly folders: Set<string>;
+}
+
+/**
+ * fsyncs every file and folder at once: concurrent fsyncs share the file
+ * system's journal commits. A folder that cannot be fsynced (some file
+ * systems, Windows) is skipped; a file that cannot be fails the synth (the
+ * output stays as it was).
+ */
+async function flush({ files, folders }: ToFlush): Promise<void> {
+  const sync = async (path: string): Promise<void> => {
+    const handle = await open(path, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  };
+  const jobs = [...[...files].map((file) => () => sync(file)), ...[...folders].map((folder) => () => sync(folder).catch(unlessUnsupported))];
+  // A few dozen at a time: enough to share journal commits, few open files.
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(32, jobs.length) }, async () => {
+    while (next < jobs.length) await jobs[next++]();
+  }));
+}
+
+function flushFolder(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch (error) {
+    unlessUnsupported(error);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Rethrows `error` unless it says the file system cannot fsync a folder. */
+function unlessUnsupported(error: unknown): void {
+  if (!['EINVAL', 'EISDIR', 'EPERM', 'EBADF', 'ENOTSUP'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+}
+
+/** Recreates the tree `from` at `to`: folders made, files hard-linked (their inode and mtime kept), links copied; `skip` left out. What needs flushing goes to `toFlush`. */
+function linkTree(from: string, to: string, skip: ReadonlySet<string>, toFlush: ToFlush): void {
   mkdirSync(to, { recursive: true });
+  toFlush.folders.add(to);
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const source = join(from, entry.name);
     const target = join(to, entry.name);
     if (skip.has(source)) continue;
-    if (entry.isDirectory()) linkTree(source, target, skip);
+    if (entry.isDirectory()) linkTree(source, target, skip, toFlush);
     else if (pathExists(target)) continue; // written by this synth (custom synthesis)
     else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
     else {
@@ -342,6 +406,7 @@ function linkTree(from: string, to: string, skip: ReadonlySet<string>): void {
         const stat = lstatSync(source);
         copyFileSync(source, target);
         utimesSync(target, stat.atime, stat.mtime);
+        toFlush.files.add(target);
       }
     }
   }
