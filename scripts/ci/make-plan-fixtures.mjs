@@ -5,11 +5,14 @@
 //   change.*  the same stack planned against a state of its previous version
 //             (-refresh=false: Terraform compares with the state as written),
 //             so it updates, replaces, deletes and creates.
+//   labels.*  the previous version with one more label (a shared-construct
+//             change): updates in place only.
+// and the configurations (base.cdk.tf.json, head.cdk.tf.json, labels.cdk.tf.json).
 // The state is built from the previous version's own plan (computed values
 // filled by type). Needs terraform and the provider mirror of HELPERS.md:
 //   TF_CLI_CONFIG_FILE=<mirror config> node scripts/ci/make-plan-fixtures.mjs
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,7 +28,7 @@ function config(version) {
   const resources = {
     google_storage_bucket: {
       LogSink_Bucket_A1B2C3D4: resource('LogSink/Bucket', { name: 'acme-checkout-prod-logs', location: 'ASIA-NORTHEAST1', project: 'acme-checkout-prod', labels, uniform_bucket_level_access: true }),
-      ...(version === 'base' ? { Exports_Bucket_0F0F0F0F: resource('Exports/Bucket', { name: 'acme-checkout-prod-exports', location: 'ASIA-NORTHEAST1', project: 'acme-checkout-prod' }) } : {}),
+      ...(version !== 'head' ? { Exports_Bucket_0F0F0F0F: resource('Exports/Bucket', { name: 'acme-checkout-prod-exports', location: 'ASIA-NORTHEAST1', project: 'acme-checkout-prod' }) } : {}),
     },
     google_sql_database_instance: {
       CloudSql_Instance_4E1E454C: resource('CloudSql/Instance', {
@@ -33,7 +36,7 @@ function config(version) {
         project: 'acme-checkout-prod',
         database_version: 'POSTGRES_16',
         // A region change forces a new instance: the destroy guard's case.
-        region: version === 'base' ? 'asia-northeast1' : 'asia-northeast2',
+        region: version === 'head' ? 'asia-northeast2' : 'asia-northeast1',
         deletion_protection: false,
         settings: [{ tier: 'db-custom-2-7680', ip_configuration: [{ ipv4_enabled: false, private_network: 'projects/acme-network/global/networks/shared' }] }],
       }),
@@ -43,7 +46,7 @@ function config(version) {
       Application_ServiceAccount_D6A3A8AF: resource('ApplicationIdentity/ServiceAccount', {
         account_id: 'checkout',
         project: 'acme-checkout-prod',
-        description: version === 'base' ? 'Checkout application' : 'Checkout ``` </details> <img src=x onerror=alert(1)> @acme/platform',
+        description: version !== 'head' ? 'Checkout application' : 'Checkout ``` </details> <img src=x onerror=alert(1)> @acme/platform',
       }),
     },
     ...(version === 'head'
@@ -94,12 +97,16 @@ tf(dir, 'plan', '-input=false', '-no-color', '-refresh=false', '-out=base.tfplan
 const basePlan = JSON.parse(tf(dir, 'show', '-json', 'base.tfplan'));
 const schema = JSON.parse(tf(dir, 'providers', 'schema', '-json'));
 
-writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config('head'), null, 2));
-writeFileSync(join(OUT, 'cdk.tf.json'), `${JSON.stringify(config('head'), null, 2)}\n`);
-for (const name of ['create', 'change']) {
-  if (name === 'change') writeFileSync(join(dir, 'terraform.tfstate'), JSON.stringify(stateFrom(basePlan, schema)));
+const state = JSON.stringify(stateFrom(basePlan, schema));
+writeFileSync(join(OUT, 'base.cdk.tf.json'), `${JSON.stringify(config('base'), null, 2)}\n`);
+for (const [name, version, withState] of [['create', 'head', false], ['change', 'head', true], ['labels', 'labels', true]]) {
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config(version), null, 2));
+  writeFileSync(join(OUT, `${version}.cdk.tf.json`), `${JSON.stringify(config(version), null, 2)}\n`);
+  rmSync(join(dir, 'terraform.tfstate'), { force: true });
+  if (withState) writeFileSync(join(dir, 'terraform.tfstate'), state);
   tf(dir, 'plan', '-input=false', '-no-color', '-refresh=false', `-out=${name}.tfplan`);
   writeFileSync(join(OUT, `${name}.txt`), tf(dir, 'show', '-no-color', `${name}.tfplan`));
   writeFileSync(join(OUT, `${name}.json`), `${JSON.stringify(JSON.parse(tf(dir, 'show', '-json', `${name}.tfplan`)), null, 1)}\n`);
   console.log(`wrote ${join(OUT, name)}.txt and .json`);
 }
+rmSync(dir, { recursive: true, force: true });
