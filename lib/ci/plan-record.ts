@@ -96,7 +96,7 @@ export function planRecord(input: RecordInput): StackPlanRecord {
     destroys,
     guard: guardStatus(destroys, input.allowDestroy),
     digest: planDigest(input.plan),
-    planText: annotatePlanText(input.planText.replace(/\s+$/, ''), paths),
+    planText: annotatePlanText(input.planText.replace(/^\n+/, '').replace(/\s+$/, ''), paths),
     ...(input.job ? { job: input.job } : {}),
   };
 }
