@@ -153,7 +153,7 @@ function totals(rows: readonly StackRow[]): Record<Effect, number> {
 
 function headLines(input: SummaryInput, rows: readonly StackRow[]): string[] {
   const count = (status: StackStatus) => rows.filter((r) => r.status === status).length;
-  const lines = [SUMMARY_MARKER, '## Terraform plan'];
+  const lines = [SUMMARY_MARKER, '### Terraform plan'];
   const source = [input.commit ? `commit ${codeSpan(input.commit.slice(0, 7))}` : '', input.runUrl ? `[workflow run](${input.runUrl})` : ''].filter(Boolean);
   if (source.length > 0) lines.push('', `<sub>Planned from ${source.join(', ')}</sub>`);
   lines.push('');
@@ -267,7 +267,7 @@ export function renderSummary(input: SummaryInput, options: RenderOptions = {}):
     const kinds = ORDER.filter((s) => count(s) > 0).map((s) => `${number(count(s))} ${s === 'changes' ? 'with changes' : s === 'unchanged' ? 'without changes' : s}`);
     parts.push('', `_…and ${plural(hiddenRows.length, 'more stack')} (${kinds.join(', ')}): counted above, listed in ${where}._`);
   }
-  if (details.length > 0) parts.push('', `### Plans`, '', details.join('\n\n'));
+  if (details.length > 0) parts.push('', '#### Plans', '', details.join('\n\n'));
   if (detailed < withText.length) parts.push('', `_Plan text of ${plural(withText.length - detailed, 'more stack')} not shown here (GitHub's size limit): see ${where}._`);
   const text = `${parts.join('\n')}\n`;
   if (bytes(text) > maxBytes) throw new RangeError(`the summary has ${bytes(text)} bytes, above ${maxBytes}: raise the reserve in renderSummary`);
