@@ -14,10 +14,11 @@
 import { compareStackNames } from './changed-stacks';
 import { EFFECTS, type Effect } from './plan-json';
 import { ALLOW_DESTROY_LABEL } from './destroy-guard';
+import { GITHUB_COMMENT_LIMIT } from './plan-comment';
 import type { StackPlanRecord } from './plan-record';
 
-/** GitHub refuses comment bodies longer than 65,536 characters; bytes are counted (never fewer than characters). */
-export const GITHUB_COMMENT_LIMIT = 65536;
+// GitHub refuses comment bodies longer than 65,536 characters; bytes are counted here (never fewer than characters).
+export { GITHUB_COMMENT_LIMIT };
 /** $GITHUB_STEP_SUMMARY takes at most 1 MiB per step. */
 export const STEP_SUMMARY_LIMIT = 1024 * 1024;
 /** The first line of the comment: the sticky comment is found (and updated) by it. */
