@@ -81,7 +81,7 @@ describe('every resource type the stacks emit', () => {
   });
 
   // Stateful: the resource carries a deletion guard of its own, or its kind holds data.
-  const STATEFUL_NAME = /_(instance|database|dataset|bucket|cluster|node_pool|managed_zone|crypto_key|key_ring|topic|subscription|network|subnetwork)$/;
+  const STATEFUL_NAME = /_(instance|database|dataset|bucket|cluster|node_pool|managed_zone|crypto_key|key_ring|topic|subscription|network|subnetwork|repository)$/;
   const stateful = [...new Set(
     applied.flatMap(([, json]) =>
       Object.entries(json.resource)
