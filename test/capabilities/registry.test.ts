@@ -130,6 +130,19 @@ describe.each(capabilities().map((c) => [c.key, c] as const))('capability %s', (
     expect(capability.schema.safeParse(node).success).toBe(true);
   });
 
+  it('proves its settings in terraform test: assertions over the types it emits (npm run test:terraform plans them)', () => {
+    const settings = catalog.services.flatMap((s) => s.environments).map((e) => (e as unknown as Record<string, unknown>)[key]).find((s) => s !== undefined);
+    const listed: string[] = [];
+    const assertions = capability.planAssertions(settings, { platform: catalog.platform, list: (type) => (listed.push(type), `[${type}.x]`) });
+    expect(assertions.length).toBeGreaterThan(0);
+    for (const { condition, message } of assertions) {
+      expect(condition).toMatch(/\[[a-z_]+\.x\]/);
+      expect(message.length).toBeGreaterThan(10);
+    }
+    // It reads its own types (and the service's key at most), never a list it does not emit.
+    for (const type of listed) expect([...Object.keys(capability.resources), 'google_kms_crypto_key']).toContain(type);
+  });
+
   it('describes itself for the dry run', () => {
     const settings = catalog.services.flatMap((s) => s.environments).map((e) => (e as unknown as Record<string, unknown>)[key]).find((s) => s !== undefined);
     expect(capability.describe(settings).join('\n')).toMatch(new RegExp(capability.title, 'i'));
