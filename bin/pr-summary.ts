@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { readPlan } from '../lib/ci/plan-json';
 import { parsePlanRecord, planRecord, type StackPlanRecord } from '../lib/ci/plan-record';
 import { renderRefusedComment, renderSummary, STEP_SUMMARY_LIMIT } from '../lib/ci/pr-summary';
-import { runCli, UsageError } from '../lib/ci/cli';
+import { runCli, stackList, UsageError } from '../lib/ci/cli';
 
 const USAGE =
   'usage: npm run pr-summary -- record --stack <name> --plan-json <plan.json> --plan-text <plan.txt> --config <cdk.tf.json>... [--allow-destroy] [--job <name>]\n' +
@@ -47,17 +47,6 @@ function record(args: string[]): number {
   });
   process.stdout.write(`${JSON.stringify(result)}\n`);
   return 0;
-}
-
-function stackList(text: string): string[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UsageError(`--stacks: not JSON; pass the "stacks" output of changed-stacks, e.g. '["platform"]'`);
-  }
-  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) throw new UsageError('--stacks: expected a JSON list of stack names');
-  return value;
 }
 
 function readRecords(dir: string): Map<string, StackPlanRecord> {
