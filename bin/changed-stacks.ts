@@ -5,17 +5,20 @@
 // --max-jobs caps the jobs of the `shards` output (default 256, GitHub's matrix limit).
 // --markers adds the stacks whose last apply did not finish (lib/ci/apply-markers.ts):
 // <dir> holds the apply markers copied from gs://<stateBucket>/applied/.
+// --drift-day <YYYY-MM-DD> keeps the stacks the drift run plans that day
+// (lib/ci/drift-rotation.ts: production daily, the others weekly) and prints the count.
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { changedStacks, githubOutputs, isPlannedInCi, GITHUB_MATRIX_LIMIT } from '../lib/ci/changed-stacks';
 import { runCli, UsageError } from '../lib/ci/cli';
 import { pendingStacks } from '../lib/ci/apply-markers';
+import { driftStacksFor, rotationSummary } from '../lib/ci/drift-rotation';
 
-const USAGE = 'usage: npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>] [--max-jobs <n>] [--markers <dir>]';
+const USAGE = 'usage: npm run changed-stacks -- --base <synth-dir> --head <synth-dir> [--github-output <file>] [--only <stack>] [--max-jobs <n>] [--markers <dir>] [--drift-day <YYYY-MM-DD>]';
 
 runCli(USAGE, () => {
   const { values } = parseArgs({
-    options: { base: { type: 'string' }, head: { type: 'string' }, 'github-output': { type: 'string' }, only: { type: 'string' }, 'max-jobs': { type: 'string' }, markers: { type: 'string' } },
+    options: { base: { type: 'string' }, head: { type: 'string' }, 'github-output': { type: 'string' }, only: { type: 'string' }, 'max-jobs': { type: 'string' }, markers: { type: 'string' }, 'drift-day': { type: 'string' } },
     strict: true,
   });
   if (!values.base || !values.head) throw new UsageError('--base and --head are required');
@@ -28,6 +31,16 @@ runCli(USAGE, () => {
     const pending = pendingStacks(values.head, values.markers, changes);
     for (const stack of pending) console.error(`${stack.name}: not applied as configured on this commit (its last apply failed, was cancelled or never ran): applying it again`);
     changes = [...changes, ...pending];
+  }
+  const driftDay = values['drift-day'];
+  if (driftDay !== undefined) {
+    const date = new Date(`${driftDay}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(driftDay) || Number.isNaN(date.getTime())) throw new UsageError(`--drift-day ${driftDay}: expected a date YYYY-MM-DD (e.g. $(date -u +%F))`);
+    // A stack without delivery facts counts as production (planned daily); githubOutputs refuses it anyway.
+    const rotated = changes.filter(isPlannedInCi).map((c) => ({ change: c, name: c.name, production: typeof c.metadata === 'string' || c.metadata.production }));
+    const today = driftStacksFor(rotated, date);
+    console.error(rotationSummary(rotated, today, date));
+    changes = today.map((t) => t.change);
   }
   if (values.only !== undefined) {
     const only = values.only;

@@ -3,13 +3,13 @@
 // Run by the trusted plan workflow with the default branch's code, before any
 // terraform command: checks every stack of the pull request's synthesized
 // output against lib/ci/stack-allowlist.json and the state bucket of the
-// default branch's platform.yaml. Only when every stack passes, writes a clean
+// default branch's platform.yaml (and its clusters). Only when every stack passes, writes a clean
 // copy of each cdk.tf.json to --out; exit 1 (and the reasons in --report,
 // Markdown for the pull request) otherwise.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../lib/catalog/load';
-import { AllowlistError, checkSynthDir, readAllowlist } from '../lib/ci/stack-allowlist';
+import { AllowlistError, checkSynthDir, readAllowlist, trustedFacts } from '../lib/ci/stack-allowlist';
 import { runCli, UsageError } from '../lib/ci/cli';
 
 const USAGE = 'usage: npm run check-stacks -- --synth <untrusted cdktf.out> --out <dir> [--report <file>]';
@@ -18,9 +18,9 @@ runCli(USAGE, () => {
   const { values } = parseArgs({ options: { synth: { type: 'string' }, out: { type: 'string' }, report: { type: 'string' } }, strict: true });
   if (!values.synth || !values.out) throw new UsageError('--synth and --out are required');
   const root = process.cwd();
-  const { stateBucket } = loadCatalog(root).platform;
+  const trusted = trustedFacts(loadCatalog(root).platform);
   try {
-    const stacks = checkSynthDir(values.synth, values.out, readAllowlist(root), stateBucket);
+    const stacks = checkSynthDir(values.synth, values.out, readAllowlist(root), trusted);
     console.log(`${stacks.length} stack${stacks.length === 1 ? '' : 's'} passed the allowlist: ${stacks.join(', ') || 'none'}`);
     return 0;
   } catch (error) {

@@ -4,20 +4,9 @@
 // drifted, failed to plan or reported nothing, 2 on bad arguments.
 import { parseArgs } from 'node:util';
 import { driftReport, readResults } from '../lib/ci/drift-report';
-import { runCli, UsageError } from '../lib/ci/cli';
+import { runCli, stackList, UsageError } from '../lib/ci/cli';
 
 const USAGE = 'usage: npm run drift-report -- --stacks <json list of stack names> --results <dir> [--run-url <url>]';
-
-function stackList(text: string): string[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UsageError(`--stacks: not JSON; pass the "stacks" output of changed-stacks, e.g. '["platform"]'`);
-  }
-  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) throw new UsageError('--stacks: expected a JSON list of stack names');
-  return value;
-}
 
 runCli(USAGE, () => {
   const { values } = parseArgs({ options: { stacks: { type: 'string' }, results: { type: 'string' }, 'run-url': { type: 'string' } }, strict: true });

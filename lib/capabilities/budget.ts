@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { about, expected, integer, list, mapping } from '../catalog/schema-kit';
 import { ProjectBudget } from '../../constructs/project-budget';
 import type { Capability } from './capability';
+import { hclString } from '../terraform/hcl';
 
 export const BUDGET_DEFAULT_THRESHOLDS = [0.5, 0.9, 1.0];
 
@@ -58,6 +59,20 @@ export const budget: Capability<'budget', z.output<typeof schema>, BudgetSetting
       alertEmails: settings.alertEmails,
       labels: context.labels,
     });
+  },
+  planAssertions(settings, { platform, list: all }) {
+    const budgets = all('google_billing_budget');
+    const thresholds = settings.thresholds.map((t) => `${t}`).join(', ');
+    return [
+      {
+        condition: `length(${budgets}) == 1 && alltrue([for b in ${budgets} : b.billing_account == ${hclString(platform.billingAccount)} && b.amount[0].specified_amount[0].units == ${hclString(String(settings.monthlyAmount))} && b.budget_filter[0].calendar_period == "MONTH" && length(b.budget_filter[0].projects) == 1])`,
+        message: `a monthly budget of ${settings.monthlyAmount} on the service project, in billing account ${platform.billingAccount}`,
+      },
+      {
+        condition: `alltrue([for b in ${budgets} : sort([for r in b.threshold_rules : tostring(r.threshold_percent) if r.spend_basis != "FORECASTED_SPEND"]) == sort([for t in [${thresholds}] : tostring(t)]) && length(b.all_updates_rule[0].monitoring_notification_channels) == ${Object.keys(settings.alertEmails).length}])`,
+        message: `alerts at ${thresholds} of actual spend (and a forecast of 1.0) to ${Object.values(settings.alertEmails).join(', ')}`,
+      },
+    ];
   },
   describe: (settings) => [
     `Budget: ${settings.monthlyAmount} a month on the billing account, alerts at ${settings.thresholds.map((t) => `${Math.round(t * 100)}%`).join(', ')} and a 100% forecast to ${Object.values(settings.alertEmails).join(', ')}`,

@@ -97,6 +97,21 @@ export interface NewServiceOption {
   render(choice: string | true, platform: Platform): string[];
 }
 
+/** A condition `terraform test` checks on a stack's mocked plan (npm run test:terraform). */
+export interface PlanAssertion {
+  /** An HCL expression over the planned values. */
+  readonly condition: string;
+  /** What is wrong when it is false. */
+  readonly message: string;
+}
+
+/** What a capability's plan assertions may use. */
+export interface PlanAssertionContext {
+  readonly platform: Platform;
+  /** An HCL tuple of every resource of `type` in the stack (their planned values). */
+  list(type: string): string;
+}
+
 /** One capability: `Settings` is its resolved, per-environment configuration. */
 export interface Capability<Key extends string = string, Input = unknown, Settings = unknown> {
   /** The ServiceEnvironment field that holds its settings. */
@@ -115,6 +130,12 @@ export interface Capability<Key extends string = string, Input = unknown, Settin
   readonly resources: Readonly<Record<string, ResourceAccess>>;
   /** Builds its constructs into the service stack. */
   build(context: BuildContext, settings: Settings): Construct;
+  /**
+   * What Terraform proves on the mocked plan of a stack that uses it, with
+   * the real provider schema: the settings and secure defaults that matter
+   * (a test requires at least one).
+   */
+  planAssertions(settings: Settings, context: PlanAssertionContext): PlanAssertion[];
   /** For `new-service --dry-run`: one line per main resource. */
   describe(settings: Settings): string[];
   readonly newService?: NewServiceOption;

@@ -16,6 +16,8 @@ import { CloudSqlInstance } from '../../constructs/cloud-sql-instance';
 import type { z } from 'zod';
 import type { Capability } from './capability';
 import { checkUnique } from './unique';
+import { networkSelfLink } from '../catalog/names';
+import { hclList, hclString } from '../terraform/hcl';
 
 const SQL_DATABASE = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -94,6 +96,27 @@ export const cloudSql: Capability<'cloudsql', z.output<typeof schema>, CloudSqlS
     // Its members log in as themselves; CLOUD_SQL_LOGIN_ROLES are granted with the team's roles (service stack).
     if (context.service.teamDatabaseLogin) instance.addIamGroupUser(context.service.ownerGroup);
     return instance;
+  },
+  planAssertions(sql, { platform, list: all }) {
+    const instances = all('google_sql_database_instance');
+    return [
+      {
+        condition: `length(${instances}) == 1 && alltrue([for i in ${instances} : i.database_version == ${hclString(sql.version)} && i.settings[0].tier == ${hclString(sql.tier)} && i.settings[0].availability_type == ${hclString(sql.highAvailability ? 'REGIONAL' : 'ZONAL')} && i.settings[0].disk_size == ${sql.diskSizeGb}])`,
+        message: `Cloud SQL ${sql.version} on ${sql.tier}, ${sql.highAvailability ? 'highly available' : 'zonal'}, ${sql.diskSizeGb} GB`,
+      },
+      {
+        condition: `alltrue([for i in ${instances} : !i.settings[0].ip_configuration[0].ipv4_enabled && i.settings[0].ip_configuration[0].private_network == ${hclString(networkSelfLink(platform))}])`,
+        message: `Cloud SQL has no public IPv4 address, only a private IP on ${networkSelfLink(platform)}`,
+      },
+      {
+        condition: `alltrue([for i in ${instances} : i.deletion_protection && i.settings[0].deletion_protection_enabled])`,
+        message: 'Cloud SQL is protected from deletion by Terraform and by the API',
+      },
+      {
+        condition: `sort([for d in ${all('google_sql_database')} : d.name]) == tolist(${hclList([...sql.databases].sort())})`,
+        message: `Cloud SQL databases: ${sql.databases.join(', ')}`,
+      },
+    ];
   },
   describe: (sql) => [`Cloud SQL instance: ${sql.engine} ${sql.version}, ${sql.tier}, ${sql.diskSizeGb} GB, ${sql.highAvailability ? 'highly available' : 'single zone'}, private IP only`],
   newService: {

@@ -8,6 +8,7 @@ import { deliveryProblems, FOREIGN_TOPIC, PUBSUB_DEFAULTS, PUBSUB_NAME } from '.
 import { APPLIER_ACCOUNT_ID, serviceAccountMember } from '../iam-roles';
 import { PubSub } from '../../constructs/pubsub';
 import type { Capability, CatalogProblem, CatalogService } from './capability';
+import { hclList } from '../terraform/hcl';
 
 const pubsubName = (example: string) => text(PUBSUB_NAME, 'a Pub/Sub name (3-63 lowercase letters, digits, hyphens)', example);
 
@@ -135,6 +136,37 @@ export const pubsub: Capability<'pubsub', z.output<typeof schema>, PubSubSetting
     pubsubConstruct.grantPublisher(context.application.grantee);
     pubsubConstruct.grantSubscriber(context.application.grantee);
     return pubsubConstruct;
+  },
+  planAssertions(settings, { platform, list: all }) {
+    const topics = all('google_pubsub_topic');
+    const subscriptions = all('google_pubsub_subscription');
+    const names = Object.keys(settings.subscriptions);
+    const deadLetters = names.map((name) => `${name}-dead-letter`);
+    const keys = `[for k in ${all('google_kms_crypto_key')} : k.id]`;
+    // Terraform refuses an assertion over an empty tuple (it would check nothing).
+    const assertions = [
+      {
+        condition: `sort([for t in ${topics} : t.name]) == tolist(${hclList([...Object.keys(settings.topics), ...deadLetters].sort())})`,
+        message: `Pub/Sub topics ${[...Object.keys(settings.topics), ...deadLetters].join(', ')} (own topics and dead-letter topics)`,
+      },
+      {
+        condition: `alltrue([for t in ${topics} : contains(${keys}, t.kms_key_name) && t.message_storage_policy[0].allowed_persistence_regions == toset([${JSON.stringify(platform.region)}])])`,
+        message: `every topic is encrypted with a key of the service (CMEK) and stores messages only in ${platform.region}`,
+      },
+    ];
+    if (names.length > 0) {
+      assertions.push(
+        {
+          condition: `sort([for s in ${subscriptions} : s.name]) == tolist(${hclList([...names, ...deadLetters].sort())})`,
+          message: `Pub/Sub subscriptions ${names.join(', ')}, each with a dead-letter subscription`,
+        },
+        {
+          condition: `alltrue([for s in ${subscriptions} : contains(${hclList(deadLetters)}, s.name) || try(s.dead_letter_policy[0].max_delivery_attempts > 0 && length(s.retry_policy) == 1, false)]) && alltrue([for s in ${subscriptions} : s.expiration_policy[0].ttl == ""])`,
+          message: 'every subscription retries with backoff, sends undeliverable messages to its dead-letter topic, and never expires',
+        },
+      );
+    }
+    return assertions;
   },
   describe: (settings) => [
     `Pub/Sub topics: ${Object.keys(settings.topics).join(', ') || 'none'} (CMEK; the application publishes)`,

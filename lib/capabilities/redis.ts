@@ -5,6 +5,8 @@ import { about, integer, mapping, oneOf } from '../catalog/schema-kit';
 import { REDIS_DEFAULTS, REDIS_TIERS, REDIS_VERSIONS, redisMemoryProblem, type RedisTier } from '../domain/redis';
 import { RedisInstance } from '../../constructs/redis-instance';
 import type { Capability } from './capability';
+import { networkSelfLink } from '../catalog/names';
+import { hclString } from '../terraform/hcl';
 
 const schema = mapping({
   /** @default 1 */
@@ -52,6 +54,23 @@ export const redis: Capability<'redis', z.output<typeof schema>, RedisSettings> 
     });
     instance.grantConnect(context.application.grantee);
     return instance;
+  },
+  planAssertions(settings, { platform, list: all }) {
+    const instances = all('google_redis_instance');
+    return [
+      {
+        condition: `length(${instances}) == 1 && alltrue([for i in ${instances} : i.tier == ${hclString(settings.tier)} && i.memory_size_gb == ${settings.memorySizeGb} && i.redis_version == ${hclString(settings.version)}])`,
+        message: `Memorystore for Redis ${settings.version}, ${settings.tier}, ${settings.memorySizeGb} GB`,
+      },
+      {
+        condition: `alltrue([for i in ${instances} : i.connect_mode == "PRIVATE_SERVICE_ACCESS" && i.authorized_network == ${hclString(networkSelfLink(platform))} && i.auth_enabled && i.transit_encryption_mode == "SERVER_AUTHENTICATION"])`,
+        message: `Redis is reached only by private service access on ${networkSelfLink(platform)}, with AUTH and TLS`,
+      },
+      {
+        condition: `alltrue([for i in ${instances} : contains([for k in ${all('google_kms_crypto_key')} : k.id], i.customer_managed_key) && length(i.maintenance_policy[0].weekly_maintenance_window) > 0])`,
+        message: 'Redis is encrypted with a key of the service (CMEK) and has a maintenance window',
+      },
+    ];
   },
   describe: (settings) => [`Memorystore for Redis: ${settings.tier}, ${settings.memorySizeGb} GB, ${settings.version}, private service access, AUTH and TLS`],
   newService: {

@@ -80,8 +80,8 @@ export const BASELINE_RESOURCES: Readonly<Record<string, ResourceAccess>> = {
   google_essential_contacts_contact: { planner: 'roles/essentialcontacts.viewer', applier: 'roles/essentialcontacts.admin' },
   google_resource_manager_lien: { planner: 'roles/browser', applier: 'roles/resourcemanager.lienModifier' },
   google_project_default_service_accounts: PROJECT_IAM,
-  // The service's image repository (CMEK) and who may push and pull.
-  google_artifact_registry_repository: ARTIFACT_REGISTRY,
+  // The service's image repository (CMEK) and who may push and pull; deleting it deletes every image a running pod may still pull.
+  google_artifact_registry_repository: { ...ARTIFACT_REGISTRY, protect: 'image repository' },
   google_artifact_registry_repository_iam_member: ARTIFACT_REGISTRY,
   // Which images the clusters admit.
   google_binary_authorization_policy: { planner: 'roles/binaryauthorization.policyViewer', applier: 'roles/binaryauthorization.policyEditor' },

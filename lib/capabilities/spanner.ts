@@ -7,6 +7,7 @@ import { EncryptionKey } from '../../constructs/encryption-key';
 import type { z } from 'zod';
 import type { Capability } from './capability';
 import { checkUnique } from './unique';
+import { hclList, hclString } from '../terraform/hcl';
 
 const SPANNER_DATABASE = /^[a-z][a-z0-9_-]{0,28}[a-z0-9]$/;
 
@@ -71,6 +72,24 @@ export const spanner: Capability<'spanner', z.output<typeof schema>, SpannerSett
     });
     instance.grantDatabaseUser(context.application.grantee);
     return instance;
+  },
+  planAssertions(settings, { list: all }) {
+    const databases = all('google_spanner_database');
+    return [
+      {
+        condition: `anytrue([for i in ${all('google_spanner_instance')} : i.config == ${hclString(settings.config)} && i.processing_units == ${settings.processingUnits} && !i.force_destroy])`,
+        message: `Spanner on ${settings.config} with ${settings.processingUnits} processing units, no force-destroy`,
+      },
+      {
+        condition: `sort([for d in ${databases} : d.name]) == tolist(${hclList([...settings.databases].sort())}) && alltrue([for d in ${databases} : d.deletion_protection && d.enable_drop_protection && d.database_dialect == "GOOGLE_STANDARD_SQL" && d.version_retention_period != ""])`,
+        message: `Spanner databases ${settings.databases.join(', ')} (GoogleSQL, with a version retention period), each protected from deletion and drop`,
+      },
+      {
+        // The emulator does not return encryption_config: CMEK is proven here.
+        condition: `alltrue([for d in ${databases} : contains([for k in ${all('google_kms_crypto_key')} : k.id], d.encryption_config[0].kms_key_name)])`,
+        message: 'every Spanner database is encrypted with a key of the service (CMEK)',
+      },
+    ];
   },
   describe: (settings) => [`Spanner instance: ${settings.processingUnits} processing units, ${settings.config}`],
   newService: {

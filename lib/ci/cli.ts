@@ -23,3 +23,15 @@ export function runCli(usage: string, main: () => number | void): void {
     process.exitCode = 2;
   }
 }
+
+/** The `--stacks` value of a CI command: the JSON list of stack names that changed-stacks printed. */
+export function stackList(text: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--stacks: not JSON; pass the "stacks" output of changed-stacks, e.g. '["platform"]'`);
+  }
+  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) throw new UsageError('--stacks: expected a JSON list of stack names');
+  return value;
+}

@@ -8,6 +8,8 @@ import { lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from '
 import { join } from 'node:path';
 import { canonicalJson } from './plan-values';
 import { STACK_METADATA_FILE, readStackMetadata, type StackMetadata } from '../stack-metadata';
+import { platformClusters } from '../catalog/clusters';
+import type { Platform } from '../catalog/schema';
 
 export interface ProviderRule {
   /** Fully qualified: registry.terraform.io/<namespace>/<type>. */
@@ -226,11 +228,49 @@ function withoutComments(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '//').map(([k, v]) => [k, withoutComments(v)]));
 }
 
-export interface CheckContext {
+/** A shared cluster a stack may read (and so send the planner's token to). */
+export interface ClusterRef {
+  readonly project: string;
+  readonly location: string;
+  readonly name: string;
+}
+
+/** What the default branch's platform.yaml says, which no pull request can change. */
+export interface TrustedFacts {
+  /** platform.yaml's stateBucket. */
+  readonly stateBucket: string;
+  /** Every cluster of platform.yaml: the only ones a `google_container_cluster` data source may name. */
+  readonly clusters: readonly ClusterRef[];
+}
+
+export interface CheckContext extends TrustedFacts {
   /** The stack's directory name: its backend prefix must be stacks/<stack>. */
   readonly stack: string;
-  /** platform.yaml's stateBucket on the default branch. */
-  readonly stateBucket: string;
+}
+
+/** The trusted facts of a platform.yaml (the default branch's, in CI). */
+export function trustedFacts(platform: Platform): TrustedFacts {
+  return {
+    stateBucket: platform.stateBucket,
+    clusters: platformClusters(platform).map((c) => ({ project: platform.platformProject, location: c.region, name: c.name })),
+  };
+}
+
+/**
+ * The kubernetes and helm providers send the planner's token to the endpoint
+ * of a cluster data source: each must name one of platform.yaml's clusters,
+ * with literals only, or a pull request could point it at a cluster it owns.
+ */
+function clusterDataProblems(body: Json, clusters: readonly ClusterRef[]): string[] {
+  const blocks = isObject(body.data) && isObject(body.data.google_container_cluster) ? body.data.google_container_cluster : {};
+  const allowed = clusters.map((c) => canonicalJson({ location: c.location, name: c.name, project: c.project }));
+  return Object.entries(blocks)
+    .filter(([, block]) => !allowed.includes(canonicalJson(block)))
+    .map(
+      ([name, block]) =>
+        `data.google_container_cluster.${name} reads ${JSON.stringify(block)}; it must be exactly one of platform.yaml's clusters on the default branch ` +
+        `(${allowed.join(' or ')}): the cluster providers send the planner's token to it`,
+    );
 }
 
 /** Every way `config` leaves the allowlist, each naming the stack, the place and the rule; empty when it passes. */
@@ -315,6 +355,8 @@ export function allowlistProblems(config: unknown, allowlist: Allowlist, context
     }
   }
 
+  for (const problem of clusterDataProblems(body, context.clusters)) add(problem);
+
   const calls = [...functionsCalled(body)];
   for (const fn of calls.filter((f) => DENIED_FUNCTIONS.includes(f)).sort()) add(`the function ${fn}() is refused: it reads files on the runner`);
   for (const fn of calls.filter((f) => !DENIED_FUNCTIONS.includes(f) && !allowlist.functions.includes(f)).sort()) {
@@ -339,7 +381,7 @@ export class AllowlistError extends Error {
  * checked delivery.json, nothing else: no lock file, plugin or override) to `<outDir>/stacks/<stack>/`.
  * Returns the stack names; throws AllowlistError listing every problem otherwise.
  */
-export function checkSynthDir(dir: string, outDir: string, allowlist: Allowlist, stateBucket: string): string[] {
+export function checkSynthDir(dir: string, outDir: string, allowlist: Allowlist, trusted: TrustedFacts): string[] {
   const problems: string[] = [];
   const checked = new Map<string, { config: unknown; metadata: StackMetadata }>();
   const stacksDir = join(dir, 'stacks');
@@ -382,7 +424,7 @@ export function checkSynthDir(dir: string, outDir: string, allowlist: Allowlist,
     }
     // Local state: bootstrap, applied by an admin. CI never plans it, so it is not copied.
     if (isObject(config) && isObject(config.terraform) && isObject(config.terraform.backend) && Object.keys(config.terraform.backend).join() === 'local') continue;
-    const found = allowlistProblems(config, allowlist, { stack: name, stateBucket });
+    const found = allowlistProblems(config, allowlist, { ...trusted, stack: name });
     // Its facts (environment, kind) only group the plan jobs; a lie there changes no plan.
     const metadata = readStackMetadata(dir, name);
     if (typeof metadata === 'string') found.push(metadata);

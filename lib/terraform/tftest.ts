@@ -5,19 +5,18 @@
 import type { Catalog } from '../catalog/load';
 import type { Platform } from '../catalog/schema';
 import type { ServiceEnvironment } from '../catalog/resolve';
-import { networkSelfLink, workloadPool } from '../catalog/names';
+import { workloadPool } from '../catalog/names';
 import { BASIC_ROLES } from '../catalog/resolve';
 import { NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
 import { ALL_NODE_POOLS } from '../domain/node-pools';
 import { TEAM_CLUSTER_ROLE, TEAM_READ_ONLY_RESOURCES } from '../../constructs/team-cluster-role';
 import { dataSourcesOf, providersOf, resourcesOf, typesOf, type StackJson, type SynthesizedStack } from './stacks';
+import { hclList, hclObject, hclString } from './hcl';
+import { capabilities } from '../capabilities/registry';
+import type { PlanAssertion } from '../capabilities/capability';
 
-export interface Assertion {
-  /** An HCL expression over the planned values. */
-  readonly condition: string;
-  /** What is wrong when it is false. */
-  readonly message: string;
-}
+export type Assertion = PlanAssertion;
+export { hclString };
 
 type KindExpectations = (stack: SynthesizedStack, catalog: Catalog) => Assertion[];
 
@@ -238,46 +237,10 @@ function serviceExpectations(json: StackJson, platform: Platform, service: Servi
       message: `${service.ownerGroup} holds ${role} on ${service.projectId}`,
     });
   }
-  if (service.cloudsql) {
-    const sql = service.cloudsql;
-    const instances = list(json, 'google_sql_database_instance');
-    expectations.push(
-      {
-        condition: `length(${instances}) == 1 && alltrue([for i in ${instances} : i.database_version == ${hclString(sql.version)} && i.settings[0].tier == ${hclString(sql.tier)} && i.settings[0].availability_type == ${hclString(sql.highAvailability ? 'REGIONAL' : 'ZONAL')} && i.settings[0].disk_size == ${sql.diskSizeGb}])`,
-        message: `Cloud SQL ${sql.version} on ${sql.tier}, ${sql.highAvailability ? 'highly available' : 'zonal'}, ${sql.diskSizeGb} GB`,
-      },
-      {
-        condition: `alltrue([for i in ${instances} : !i.settings[0].ip_configuration[0].ipv4_enabled && i.settings[0].ip_configuration[0].private_network == ${hclString(networkSelfLink(platform))}])`,
-        message: `Cloud SQL has no public IPv4 address, only a private IP on ${networkSelfLink(platform)}`,
-      },
-      {
-        condition: `alltrue([for i in ${instances} : i.deletion_protection && i.settings[0].deletion_protection_enabled])`,
-        message: 'Cloud SQL is protected from deletion by Terraform and by the API',
-      },
-      {
-        condition: `sort([for d in ${list(json, 'google_sql_database')} : d.name]) == tolist(${hclList([...sql.databases].sort())})`,
-        message: `Cloud SQL databases: ${sql.databases.join(', ')}`,
-      },
-    );
-  }
-  if (service.spanner) {
-    const spanner = service.spanner;
-    const databases = list(json, 'google_spanner_database');
-    expectations.push(
-      {
-        condition: `anytrue([for i in ${list(json, 'google_spanner_instance')} : i.config == ${hclString(spanner.config)} && i.processing_units == ${spanner.processingUnits} && !i.force_destroy])`,
-        message: `Spanner on ${spanner.config} with ${spanner.processingUnits} processing units, no force-destroy`,
-      },
-      {
-        condition: `sort([for d in ${databases} : d.name]) == tolist(${hclList([...spanner.databases].sort())}) && alltrue([for d in ${databases} : d.deletion_protection && d.enable_drop_protection && d.database_dialect == "GOOGLE_STANDARD_SQL" && d.version_retention_period != ""])`,
-        message: `Spanner databases ${spanner.databases.join(', ')} (GoogleSQL, with a version retention period), each protected from deletion and drop`,
-      },
-      {
-        // The emulator does not return encryption_config: CMEK is proven here.
-        condition: `alltrue([for d in ${databases} : contains([for k in ${list(json, 'google_kms_crypto_key')} : k.id], d.encryption_config[0].kms_key_name)])`,
-        message: 'every Spanner database is encrypted with a key of the service (CMEK)',
-      },
-    );
+  // Each capability the environment uses proves its own properties (lib/capabilities/<capability>.ts).
+  for (const capability of capabilities()) {
+    const settings = (service as unknown as Record<string, unknown>)[capability.key];
+    if (settings !== undefined) expectations.push(...capability.planAssertions(settings, { platform, list: (type) => list(json, type) }));
   }
   return expectations;
 }
@@ -324,19 +287,4 @@ function list(json: StackJson, type: string): string {
   return `[${resourcesOf(json, type)
     .map((r) => r.address)
     .join(', ')}]`;
-}
-
-/** An HCL string literal (template sequences escaped). */
-export function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
-}
-
-function hclList(values: readonly string[]): string {
-  return `[${values.map(hclString).join(', ')}]`;
-}
-
-function hclObject(values: Record<string, string>): string {
-  return `{ ${Object.entries(values)
-    .map(([key, value]) => `${key} = ${hclString(value)}`)
-    .join(', ')} }`;
 }

@@ -14,8 +14,11 @@
 #      it after a destroy. A stack that fails anywhere keeps its old marker,
 #      so the next run of main selects it again.
 # Environment: SHARD, MARKERS (gs://.../applied/), REVIEWED (digests.json
-# path), PULL_REQUEST, HEAD_SHA, ALLOW_DESTROY, REVIEWED_DIGEST, GITHUB_*.
+# path), PULL_REQUEST, HEAD_SHA, ALLOW_DESTROY, REVIEWED_DIGEST, GITHUB_*;
+# the bundled CI tools in ci-tools/ (scripts/build-ci-tools.mjs, built by the detect job).
 set -uo pipefail
+
+tool() { node "ci-tools/$1.js" "${@:2}"; }
 
 apply_stack() {
   local code
@@ -29,18 +32,18 @@ apply_stack() {
   fi
   [ "$code" -eq 2 ] || return 1
   (cd "$CONFIG_DIR" && terraform show -json tfplan > plan.json) || return 1
-  npm run --silent plan-comment -- --stack "$STACK" "$CONFIG_DIR/plan.json" >> "$GITHUB_STEP_SUMMARY" || return 1
+  tool plan-comment --stack "$STACK" "$CONFIG_DIR/plan.json" >> "$GITHUB_STEP_SUMMARY" || return 1
   # Only the reviewed plan is applied: the trusted plan run's record, never comment text.
   if [ "$GITHUB_EVENT_NAME" = workflow_dispatch ]; then
-    npm run --silent plan-comment -- --stack "$STACK" "$CONFIG_DIR/plan.json" --verify-digest "$REVIEWED_DIGEST" || return 1
+    tool plan-comment --stack "$STACK" "$CONFIG_DIR/plan.json" --verify-digest "$REVIEWED_DIGEST" || return 1
   else
-    npm run --silent plan-comment -- --stack "$STACK" "$CONFIG_DIR/plan.json" \
+    tool plan-comment --stack "$STACK" "$CONFIG_DIR/plan.json" \
       --verify-record "$REVIEWED" --pull-request "$PULL_REQUEST" --head-sha "$HEAD_SHA" || return 1
   fi
   if [ "$ALLOW_DESTROY" = true ]; then
-    npm run destroy-guard -- "$CONFIG_DIR/plan.json" --allow-destroy || return 1
+    tool destroy-guard "$CONFIG_DIR/plan.json" --allow-destroy || return 1
   else
-    npm run destroy-guard -- "$CONFIG_DIR/plan.json" || return 1
+    tool destroy-guard "$CONFIG_DIR/plan.json" || return 1
   fi
   if newer_commit_applied; then return 0; fi
   # A saved plan applies exactly what was planned, or fails if the state moved.
@@ -69,7 +72,7 @@ mark_applied() {
     gcloud storage rm "${MARKERS}${STACK}.json" 2> /dev/null || true
     return 0
   fi
-  npm run --silent apply-marker -- write --stack "$STACK" --config "$CONFIG_DIR/cdk.tf.json" --commit "$GITHUB_SHA" --run-id "$GITHUB_RUN_ID" > "$RUNNER_TEMP/marker.json" &&
+  tool apply-marker write --stack "$STACK" --config "$CONFIG_DIR/cdk.tf.json" --commit "$GITHUB_SHA" --run-id "$GITHUB_RUN_ID" > "$RUNNER_TEMP/marker.json" &&
     gcloud storage cp "$RUNNER_TEMP/marker.json" "${MARKERS}${STACK}.json"
 }
 

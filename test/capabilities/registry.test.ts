@@ -81,7 +81,7 @@ describe('every resource type the stacks emit', () => {
   });
 
   // Stateful: the resource carries a deletion guard of its own, or its kind holds data.
-  const STATEFUL_NAME = /_(instance|database|dataset|bucket|cluster|node_pool|managed_zone|crypto_key|key_ring|topic|subscription|network|subnetwork)$/;
+  const STATEFUL_NAME = /_(instance|database|dataset|bucket|cluster|node_pool|managed_zone|crypto_key|key_ring|topic|subscription|network|subnetwork|repository)$/;
   const stateful = [...new Set(
     applied.flatMap(([, json]) =>
       Object.entries(json.resource)
@@ -128,6 +128,19 @@ describe.each(capabilities().map((c) => [c.key, c] as const))('capability %s', (
     let node = parse(yaml) as Record<string, unknown>;
     for (const step of capability.path) node = node[step] as Record<string, unknown>;
     expect(capability.schema.safeParse(node).success).toBe(true);
+  });
+
+  it('proves its settings in terraform test: assertions over the types it emits (npm run test:terraform plans them)', () => {
+    const settings = catalog.services.flatMap((s) => s.environments).map((e) => (e as unknown as Record<string, unknown>)[key]).find((s) => s !== undefined);
+    const listed: string[] = [];
+    const assertions = capability.planAssertions(settings, { platform: catalog.platform, list: (type) => (listed.push(type), `[${type}.x]`) });
+    expect(assertions.length).toBeGreaterThan(0);
+    for (const { condition, message } of assertions) {
+      expect(condition).toMatch(/\[[a-z_]+\.x\]/);
+      expect(message.length).toBeGreaterThan(10);
+    }
+    // It reads its own types (and the service's key at most), never a list it does not emit.
+    for (const type of listed) expect([...Object.keys(capability.resources), 'google_kms_crypto_key']).toContain(type);
   });
 
   it('describes itself for the dry run', () => {

@@ -54,6 +54,24 @@ describe('changed-stacks', () => {
     expect(missing.stderr).toContain('--only platform: no such stack among the changed stacks');
   });
 
+  it('keeps the stacks of the day with --drift-day: production daily, the others on their rotation day, and prints the count', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'empty-'));
+    const all: string[] = JSON.parse(run('changed-stacks', ['--base', empty, '--head', join(SYNTH, 'head')]).stdout);
+    const seen = new Set<string>();
+    for (let d = 1; d <= 7; d++) {
+      const { code, stdout, stderr } = run('changed-stacks', ['--base', empty, '--head', join(SYNTH, 'head'), '--drift-day', `2026-12-0${d}`]);
+      expect(code).toBe(0);
+      const today: string[] = JSON.parse(stdout);
+      expect(today).toContain('service-payment-production');
+      expect(stderr).toMatch(new RegExp(`^drift 2026-12-0${d}: ${today.length} of ${all.length} stacks planned today: \\d+ production \\(daily\\)`, 'm'));
+      today.forEach((s) => seen.add(s));
+    }
+    expect([...seen].sort()).toEqual([...all].sort());
+    const bad = run('changed-stacks', ['--base', empty, '--head', join(SYNTH, 'head'), '--drift-day', 'monday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--drift-day monday: expected a date YYYY-MM-DD');
+  });
+
   it('exits 2 with the usage on bad arguments', () => {
     const { code, stderr } = run('changed-stacks', ['--base', join(SYNTH, 'base')]);
     expect(code).toBe(2);

@@ -1,22 +1,26 @@
-// README.md ("How changes reach production") shows a plan comment rendered by
-// the real module from a fixture; this keeps it in sync.
-// UPDATE_PLAN_SAMPLE=1 rewrites the sample.
+// README.md ("How changes reach production") shows the pull request comment
+// rendered by the real module from the real terraform show fixtures; this
+// keeps it in sync. UPDATE_PLAN_SAMPLE=1 rewrites the sample.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderPlanComment } from '../../lib/ci/plan-comment';
-import { fixture } from './plan-fixtures';
+import { renderSummary } from '../../lib/ci/pr-summary';
+import { fixtureRecord, SAMPLE_COMMIT, SAMPLE_RUN } from './pr-fixtures';
 
 const README = join(__dirname, '..', '..', 'README.md');
 const DOC = join(__dirname, '..', '..', 'docs', 'DELIVERY.md');
 const BEGIN = '<!-- sample-plan-comment:begin -->\n';
 const END = '<!-- sample-plan-comment:end -->';
 
+/** A new service's pull request: its two stacks, every resource created. */
 function sample(): string {
-  return renderPlanComment(fixture('new-service'), { stack: 'service-checkout-production', fullPlanLocation: 'the log of the job "plan service-checkout-production"' });
+  const stacks = ['service-checkout-development', 'service-checkout-production'];
+  const records = new Map(stacks.map((stack) => [stack, { ...fixtureRecord('create', stack), job: `plan ${stack}` }] as const));
+  const jobUrls = new Map(stacks.map((stack, i) => [`plan ${stack}`, `${SAMPLE_RUN}/job/${9000 + i}`]));
+  return renderSummary({ stacks, records, commit: SAMPLE_COMMIT, runUrl: SAMPLE_RUN, jobUrls });
 }
 
 describe('README.md', () => {
-  it('shows the plan comment the module renders for the new-service fixture, in "How changes reach production"', () => {
+  it('shows the pull request comment the module renders for a new service, in "How changes reach production"', () => {
     const readme = readFileSync(README, 'utf8');
     const start = readme.indexOf(BEGIN);
     const end = readme.indexOf(END);

@@ -60,6 +60,7 @@ describe('the protected types this repository creates', () => {
     ['google_service_networking_connection', 'private services connection'],
     ['google_compute_shared_vpc_host_project', 'Shared VPC host project'],
     ['google_service_account', 'service account'],
+    ['google_artifact_registry_repository', 'image repository'],
   ])('stops a plan that deletes a %s, naming it a %s', (type, kind) => {
     const result = guard(planOf(type, ['delete']), 'plan.json', false);
     expect(result.ok).toBe(false);

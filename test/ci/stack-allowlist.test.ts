@@ -3,19 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../../lib/catalog/load';
 import { catalogAllowlist, synthesizedStacks } from '../../lib/ci/derive-allowlist';
-import { ALLOWLIST_FILE, AllowlistError, allowlistProblems, checkSynthDir, deriveAllowlist, readAllowlist, renderAllowlist } from '../../lib/ci/stack-allowlist';
+import { ALLOWLIST_FILE, AllowlistError, allowlistProblems, checkSynthDir, deriveAllowlist, readAllowlist, renderAllowlist, trustedFacts } from '../../lib/ci/stack-allowlist';
 import { stackMetadata } from '../../lib/stack-metadata';
 import { REPO_ROOT, exampleCatalog, tempCatalog } from '../helpers';
 
 const allowlist = readAllowlist(REPO_ROOT);
 const example = exampleCatalog();
 const stacks = synthesizedStacks(example);
-const BUCKET = example.platform.stateBucket;
+const TRUSTED = trustedFacts(example.platform);
 const ciStacks = Object.keys(stacks).filter((name) => name !== 'bootstrap');
 
 /** A fresh copy of a synthesized service stack (it has every provider kind) to make hostile. */
 const serviceStack = () => JSON.parse(JSON.stringify(stacks['service-payment-production'])) as Record<string, any>;
-const check = (config: unknown, stack = 'service-payment-production') => allowlistProblems(config, allowlist, { stack, stateBucket: BUCKET });
+const check = (config: unknown, stack = 'service-payment-production') => allowlistProblems(config, allowlist, { ...TRUSTED, stack });
 
 describe('the allowlist is derived from what the constructs emit', () => {
   it(`${ALLOWLIST_FILE} is what npm run allowlist writes for the example catalog (run it and review the diff)`, () => {
@@ -55,7 +55,10 @@ describe('the allowlist is derived from what the constructs emit', () => {
     expect(missing).toEqual([]);
     // Two clusters: the stacks reach the second one through aliased providers on their own data sources.
     expect(Object.keys(all)).toContain('cluster-production-uk');
-    for (const [name, config] of Object.entries(all)) if (name !== 'bootstrap') expect(check(config, name)).toEqual([]);
+    const trusted = trustedFacts(everything.platform);
+    for (const [name, config] of Object.entries(all)) if (name !== 'bootstrap') expect(allowlistProblems(config, allowlist, { ...trusted, stack: name })).toEqual([]);
+    // A cluster the default branch's platform.yaml does not have yet is refused (it cannot be planned before the platform stack creates it).
+    expect(check(all['cluster-production-uk'], 'cluster-production-uk')).toEqual([expect.stringMatching(/^cluster-production-uk: data.google_container_cluster.Cluster reads .*production-uk.*must be exactly one of platform.yaml's clusters/)]);
   });
 
   it('fails loudly when a stack emits a type that is not allowed (what the test above guards)', () => {
@@ -76,7 +79,7 @@ describe('the allowlist is derived from what the constructs emit', () => {
   it('picks up a new stack kind with its provider and types (a cluster stack with helm), pinning the provider settings it emits', () => {
     const clusterStack = {
       terraform: {
-        backend: { gcs: { bucket: BUCKET, prefix: 'stacks/cluster-tokyo' } },
+        backend: { gcs: { bucket: TRUSTED.stateBucket, prefix: 'stacks/cluster-tokyo' } },
         required_providers: { helm: { source: 'helm', version: '3.1.1' }, kubernetes: { source: 'kubernetes', version: '2.38.0' } },
       },
       provider: { helm: [{ kubernetes: { host: 'https://${data.google_container_cluster.Cluster.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint}', exec: { api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin' } } }] },
@@ -86,10 +89,10 @@ describe('the allowlist is derived from what the constructs emit', () => {
     expect(derived.providers.helm).toMatchObject({ source: 'registry.terraform.io/hashicorp/helm', version: '3.1.1', configKeys: ['kubernetes'] });
     expect(derived.resourceTypes).toEqual(expect.arrayContaining(['helm_release', 'kubernetes_manifest']));
     expect(derived.functions).toEqual(['yamlencode']);
-    expect(allowlistProblems(clusterStack, derived, { stack: 'cluster-tokyo', stateBucket: BUCKET })).toEqual([]);
+    expect(allowlistProblems(clusterStack, derived, { ...TRUSTED, stack: 'cluster-tokyo' })).toEqual([]);
     const hostile = JSON.parse(JSON.stringify(clusterStack));
     hostile.provider.helm[0].kubernetes.exec.command = 'bash';
-    expect(allowlistProblems(hostile, derived, { stack: 'cluster-tokyo', stateBucket: BUCKET })).toEqual([expect.stringMatching(/provider "helm" sets "kubernetes" to .*bash.*not what our constructs emit/)]);
+    expect(allowlistProblems(hostile, derived, { ...TRUSTED, stack: 'cluster-tokyo' })).toEqual([expect.stringMatching(/provider "helm" sets "kubernetes" to .*bash.*not what our constructs emit/)]);
   });
 
   it('leaves the bootstrap stack (local state, applied by an admin) out', () => {
@@ -130,6 +133,9 @@ const hostile: [string, (c: Record<string, any>) => void, RegExp][] = [
   ['a terraform setting', (c) => (c.terraform.cloud = { organization: 'evil' }), /terraform.cloud is refused/],
   ['resources as a list (Terraform JSON takes it, the checks would not see inside)', (c) => (c.resource = [{ null_resource: { x: {} } }]), /"resource" must be an object \(the form our constructs emit\), not a list/],
   ['required_providers as a list', (c) => (c.terraform.required_providers = [{ google: { source: 'evilcorp/google', version: '1.0.0' } }]), /terraform.required_providers must be an object/],
+  ['a cluster data source in another project (the planner\'s token would go to its endpoint)', (c) => (Object.values(c.data.google_container_cluster as Record<string, any>)[0].project = 'attacker-project'), /data.google_container_cluster.SharedCluster reads .*attacker-project.*must be exactly one of platform.yaml's clusters/],
+  ['a cluster data source by expression', (c) => (Object.values(c.data.google_container_cluster as Record<string, any>)[0].name = '${data.google_project.x.name}'), /data.google_container_cluster.SharedCluster reads .*must be exactly one of platform.yaml's clusters/],
+  ['a second cluster data source elsewhere', (c) => (c.data.google_container_cluster.Other = { project: 'attacker-project', location: 'us-central1', name: 'x' }), /data.google_container_cluster.Other reads/],
   ['a resource type as a list of blocks', (c) => (c.resource.google_project = [{ x: { provisioner: [] } }]), /resource.google_project must be an object of named blocks/],
 ];
 
@@ -161,7 +167,7 @@ describe('checkSynthDir', () => {
     writeFileSync(join(dir, 'stacks', 'platform', 'backend_override.tf.json'), '{"terraform":{"backend":{"local":{}}}}');
     mkdirSync(join(dir, 'stacks', 'platform', '.terraform'));
     const target = out();
-    expect(checkSynthDir(dir, target, allowlist, BUCKET)).toEqual(ciStacks.sort());
+    expect(checkSynthDir(dir, target, allowlist, TRUSTED)).toEqual(ciStacks.sort());
     expect(existsSync(join(target, 'stacks', 'platform', 'cdk.tf.json'))).toBe(true);
     expect(existsSync(join(target, 'stacks', 'platform', 'backend_override.tf.json'))).toBe(false);
     expect(existsSync(join(target, 'stacks', 'platform', '.terraform'))).toBe(false);
@@ -172,7 +178,7 @@ describe('checkSynthDir', () => {
   it('refuses a stack without valid delivery facts', () => {
     const dir = synthDir({ platform: stacks.platform });
     writeFileSync(join(dir, 'stacks', 'platform', 'delivery.json'), '{"stack":"platform","kind":"evil"}');
-    expect(() => checkSynthDir(dir, out(), allowlist, BUCKET)).toThrow(/platform\/delivery.json: expected/);
+    expect(() => checkSynthDir(dir, out(), allowlist, TRUSTED)).toThrow(/platform\/delivery.json: expected/);
   });
 
   it('writes nothing when one stack is refused, and names every problem', () => {
@@ -180,8 +186,8 @@ describe('checkSynthDir', () => {
     bad.resource.null_resource = { x: {} };
     const dir = synthDir({ platform: stacks.platform, 'service-payment-production': bad, 'service-x-development': '{not json' });
     const target = out();
-    expect(() => checkSynthDir(dir, target, allowlist, BUCKET)).toThrow(AllowlistError);
-    expect(() => checkSynthDir(dir, target, allowlist, BUCKET)).toThrow(/service-payment-production: resource type "null_resource"[\s\S]*service-x-development: cdk.tf.json is not valid JSON/);
+    expect(() => checkSynthDir(dir, target, allowlist, TRUSTED)).toThrow(AllowlistError);
+    expect(() => checkSynthDir(dir, target, allowlist, TRUSTED)).toThrow(/service-payment-production: resource type "null_resource"[\s\S]*service-x-development: cdk.tf.json is not valid JSON/);
     expect(existsSync(target)).toBe(false);
   });
 
@@ -189,11 +195,11 @@ describe('checkSynthDir', () => {
     const dir = synthDir({});
     mkdirSync(join(dir, 'stacks', 'service-a-development'), { recursive: true });
     symlinkSync('/etc/hostname', join(dir, 'stacks', 'service-a-development', 'cdk.tf.json'));
-    expect(() => checkSynthDir(dir, out(), allowlist, BUCKET)).toThrow(/service-a-development: cdk.tf.json is not a regular file/);
+    expect(() => checkSynthDir(dir, out(), allowlist, TRUSTED)).toThrow(/service-a-development: cdk.tf.json is not a regular file/);
   });
 
   it('refuses a stack name that is not a plain name', () => {
     const dir = synthDir({ 'Evil$(id)': stacks.platform });
-    expect(() => checkSynthDir(dir, out(), allowlist, BUCKET)).toThrow(/stacks\/Evil\$\(id\): the stack name must be lowercase/);
+    expect(() => checkSynthDir(dir, out(), allowlist, TRUSTED)).toThrow(/stacks\/Evil\$\(id\): the stack name must be lowercase/);
   });
 });

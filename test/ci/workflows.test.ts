@@ -108,10 +108,20 @@ describe('the workflows', () => {
         expect(JSON.stringify(step)).not.toMatch(/head_ref|pull_request\.head|workflow_run\.head_branch|workflow_run\.pull_requests/);
       }
     }
-    // The trusted plan job reads only the checked copy made in this run, never the pull request's artifact.
+    // The trusted plan job reads only what `check` made in this run (the default branch's bundled tools,
+    // the checked copy), never the pull request's artifact.
     const planJob = workflows['plan-trusted.yml'].yaml.jobs.plan;
     const downloads = (planJob.steps ?? []).filter((s) => s.uses?.startsWith('actions/download-artifact@'));
-    expect(downloads.map((s) => s.with)).toEqual([{ name: 'checked', path: 'checked' }]);
+    expect(downloads.map((s) => s.with)).toEqual([
+      { name: 'ci-tools', path: 'ci-tools' },
+      { name: 'checked', path: 'checked' },
+    ]);
+    // Every other download in an identity job is an artifact of its own run (no run-id), or the reviewed digests in apply's detect.
+    for (const { file, id, job } of holders) {
+      for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith('actions/download-artifact@'))) {
+        if (step.with?.['run-id'] !== undefined) expect(`${file}:${id}`).toBe('apply.yml:detect');
+      }
+    }
   });
 
   it('the trusted side starts from workflow_run and checks the artifact against the allowlist before any terraform command', () => {
@@ -129,8 +139,14 @@ describe('the workflows', () => {
     expect(script).toContain('CONFIG_DIR="checked/head/stacks/$STACK"');
     expect(script).toContain('CONFIG_DIR="checked/base/stacks/$STACK"');
     expect(script).toMatch(/terraform plan -input=false -lock=false .*-out=tfplan &&\n\s+terraform show -json tfplan > plan.json/);
-    expect(script).toContain('npm run destroy-guard -- "$CONFIG_DIR/plan.json" --allow-destroy');
-    expect(script.indexOf('destroy-guard')).toBeLessThan(script.indexOf('--digest > "digests/$STACK.digest"'));
+    expect(script).toMatch(/terraform show -json tfplan > plan.json &&\n\s+terraform show -no-color tfplan > plan.txt/);
+    expect(script).toContain('if [ "$ALLOW_DESTROY" = true ]; then ALLOW_FLAG="--allow-destroy"; fi');
+    // The record (plan text with construct paths from both sides), then the guard, then the digest.
+    const order = ['node ci-tools/pr-summary.js record --stack "$STACK"', 'node ci-tools/destroy-guard.js "$CONFIG_DIR/plan.json" $ALLOW_FLAG', '--digest > "digests/$STACK.digest"'];
+    const positions = order.map((needle) => script.indexOf(needle));
+    expect(positions.every((p) => p > -1)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(script).toContain('--config "checked/head/stacks/$STACK/cdk.tf.json" --config "checked/base/stacks/$STACK/cdk.tf.json"');
     // Labels come from the API by the pull request number GitHub's event names, never from the artifact.
     expect(checkText).toContain('index(\\"allow-destroy\\")');
   });
@@ -138,7 +154,7 @@ describe('the workflows', () => {
   it('records the digests of the trusted run under the pull request head commit, for the apply job', () => {
     const { comment } = workflows['plan-trusted.yml'].yaml.jobs;
     const script = (comment.steps ?? []).map((s) => s.run ?? '').join('\n');
-    expect(script).toContain('npm run --silent plan-provenance -- record --pull-request "$PR" --head-sha "$HEAD_SHA"');
+    expect(script).toContain('node ci-tools/plan-provenance.js record --pull-request "$PR" --head-sha "$HEAD_SHA"');
     const upload = (comment.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
     expect(upload.with?.name).toBe('plan-digests-${{ github.event.workflow_run.head_sha }}');
   });
@@ -202,7 +218,16 @@ describe('the workflows', () => {
     expect(drift.yaml.jobs.report.permissions).toEqual({ contents: read, issues: write });
   });
 
-  it('drift: plans every stack in shards of at most 256 jobs, records a status whatever fails, and reports missing results', () => {
+  it('drift: plans production stacks daily and the others weekly (the daily count in the run summary), every stack when asked', () => {
+    const drift = workflows['drift.yml'];
+    expect(drift.yaml.on.schedule).toEqual([{ cron: '17 3 * * *' }]);
+    const list = (drift.yaml.jobs.list.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(list).toContain('rotation=(--drift-day "$(date -u +%F)")');
+    expect(list).toContain('if [ "$ALL" = true ]; then rotation=(); fi');
+    expect(list).toMatch(/grep '\^drift ' "\$RUNNER_TEMP\/list.log"[^\n]*>> "\$GITHUB_STEP_SUMMARY"/);
+  });
+
+  it('drift: plans every stack of the day in shards of at most 256 jobs, records a status whatever fails, and reports missing results', () => {
     const drift = workflows['drift.yml'];
     const { list, plan, report } = drift.yaml.jobs;
     expect((list.steps ?? []).map((s) => s.run ?? '').join('\n')).toContain('--max-jobs 256');
@@ -215,7 +240,7 @@ describe('the workflows', () => {
     const upload = (plan.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@')) as Step & { if?: string };
     expect(upload.if).toBe('${{ !cancelled() }}');
     const reportScript = (report.steps ?? []).map((s) => s.run ?? '').join('\n');
-    expect(reportScript).toContain('npm run --silent drift-report -- --stacks "$STACKS" --results results');
+    expect(reportScript).toContain('node ci-tools/drift-report.js --stacks "$STACKS" --results results');
     expect(JSON.stringify(report)).toContain('needs.list.outputs.stacks');
   });
 
@@ -247,13 +272,55 @@ describe('the workflows', () => {
     expect(upload.if).toBe('${{ !cancelled() }}');
   });
 
-  it('post comments (or the allowlist refusal) continuing past a failed post and failing at the end', () => {
+  it('post ONE summary comment per pull request (or the allowlist refusal), updated in place, from a job without identity or install', () => {
     const { comment } = workflows['plan-trusted.yml'].yaml.jobs;
     expect(comment.if).toContain("needs.check.outputs.pull_request != ''");
-    expect(JSON.stringify(comment)).toContain('refused');
+    expect(comment.permissions).toEqual({ contents: read, actions: read, 'pull-requests': write });
     const script = (comment.steps ?? []).map((s) => s.run ?? '').join('\n');
-    expect(script).toMatch(/if post "\$file"; then[\s\S]*failed\+=\("\$file"\)[\s\S]*done\n\s*if \[ "\$\{#failed\[@\]\}" -gt 0 \]; then[\s\S]*exit 1/);
-    expect(workflows['plan-trusted.yml'].text).toContain('--commit "$COMMIT" --run-url "$RUN_URL"');
+    expect(script).not.toMatch(/npm (ci|install)/);
+    expect(script).toContain('node ci-tools/pr-summary.js render --stacks "$STACKS" --records planned/records');
+    expect(script).toContain('--commit "$HEAD_SHA" --run-url "$RUN_URL" --jobs jobs.tsv');
+    expect(script).toContain('cat report/summary.md >> "$GITHUB_STEP_SUMMARY"');
+    expect(script).toContain('node ci-tools/pr-summary.js refused --report refused/refused.md > comment.md');
+    // One post per run: the sticky script, once, in one place.
+    expect(script.match(/scripts\/ci\/sticky-comment\.sh/g)).toEqual(['scripts/ci/sticky-comment.sh']);
+    const uploads = (comment.steps ?? []).filter((s) => s.uses?.startsWith('actions/upload-artifact@')).map((s) => s.with?.name);
+    expect(uploads).toContain('plan-report');
+    const sticky = readFileSync(join(REPO_ROOT, 'scripts', 'ci', 'sticky-comment.sh'), 'utf8');
+    expect(sticky).toContain('gh api --method PATCH "repos/$REPO/issues/comments/$id" -F "body=@$file"');
+    expect(sticky).toContain('$2 == marker && !found { print $1; found = 1 }');
+    for (const { text } of Object.values(workflows)) expect(text).not.toMatch(/repos\/\$REPO\/issues\/\$PR\/comments/);
+  });
+
+  it('install once per run: only the first job of a workflow runs npm ci, skipped when node_modules is cached for the lock file; the others run the bundled tools', () => {
+    const installers = allJobs.filter(({ job }) => (job.steps ?? []).some((s) => /(^|\s|&& )npm ci\b/.test(s.run ?? ''))).map(({ file, id }) => `${file}:${id}`);
+    expect(installers.sort()).toEqual(['apply.yml:detect', 'drift.yml:list', 'plan-trusted.yml:check', 'plan.yml:check']);
+    for (const { file, id, job } of allJobs.filter(({ file, id }) => installers.includes(`${file}:${id}`))) {
+      const cache = (job.steps ?? []).find((s) => s.uses?.startsWith('actions/cache@') && String(s.with?.path).endsWith('node_modules'));
+      expect({ file, id, key: cache?.with?.key }).toEqual({ file, id, key: expect.stringMatching(/^node-modules-\$\{\{ runner\.os \}\}-node20-\$\{\{ hashFiles\('(head\/)?package-lock\.json'\) \}\}$/) });
+      const install = (job.steps ?? []).find((s) => /^npm ci$/.test(s.run ?? '')) as Step & { if?: string };
+      expect(install.if).toBe("steps.node-modules.outputs.cache-hit != 'true'");
+    }
+    // The jobs after the first download the tools it bundled (this run's artifact).
+    for (const { file, id, job } of allJobs.filter(({ file, id }) => !installers.includes(`${file}:${id}`))) {
+      const text = JSON.stringify(job);
+      expect({ file, id, npm: /npm (ci|install|run)/.test(text) }).toEqual({ file, id, npm: false });
+      if (/ci-tools/.test(text)) expect((job.steps ?? []).some((s) => s.uses?.startsWith('actions/download-artifact@') && s.with?.name === 'ci-tools')).toBe(true);
+    }
+    for (const file of ['plan-trusted.yml', 'drift.yml', 'apply.yml']) expect(workflows[file].text).toContain('npm run build:ci-tools');
+  });
+
+  it('cache Terraform providers in every job that runs terraform, keyed by the pinned provider versions', () => {
+    for (const { file, id, job } of allJobs.filter(({ job }) => (job.steps ?? []).some((s) => s.uses?.startsWith('hashicorp/setup-terraform@')))) {
+      const steps = job.steps ?? [];
+      const key = steps.findIndex((s) => s.run === 'scripts/ci/provider-cache.sh');
+      const cache = steps.findIndex((s) => s.uses?.startsWith('actions/cache@') && s.with?.path === '~/.terraform.d/plugin-cache');
+      expect({ file, id, ordered: key > -1 && cache === key + 1 }).toEqual({ file, id, ordered: true });
+      expect(steps[cache].with?.key).toBe('${{ steps.providers.outputs.key }}');
+    }
+    const script = readFileSync(join(REPO_ROOT, 'scripts', 'ci', 'provider-cache.sh'), 'utf8');
+    expect(script).toContain('TF_PLUGIN_CACHE_DIR=$dir');
+    expect(script).toContain("jq -r '[.providers | to_entries[] | \"\\(.key)-\\(.value.version)\"] | join(\"-\")' lib/ci/stack-allowlist.json");
   });
 
   it('pass the project workflow rules', () => {

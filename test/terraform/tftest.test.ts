@@ -24,7 +24,7 @@ describe('which stacks test:terraform plans', () => {
     expect(['platform', 'bootstrap', 'service-payment-production', 'cluster-production'].map(stackKind)).toEqual(['platform', 'bootstrap', 'service', 'cluster']);
   });
 
-  test('one stack per kind and shape, production preferred: platform, bootstrap, cluster, a plain, a Cloud SQL and a Spanner service', () => {
+  test('one stack per kind and shape, production preferred: platform, bootstrap, cluster, a plain, a Cloud SQL, a Spanner and a Redis/Pub/Sub/budget service', () => {
     expect(selectStacks(stacks, catalog).map((s) => s.name)).toEqual([
       'bootstrap',
       'cluster-production',
@@ -36,6 +36,9 @@ describe('which stacks test:terraform plans', () => {
       'service-payment-production',
       'service-recommend-development',
       'service-recommend-production',
+      // Memorystore, Pub/Sub and a budget (the capabilities of #14).
+      'service-search-development',
+      'service-search-production',
     ]);
   });
 
