@@ -13,7 +13,7 @@
 // holding the pid) keeps two synths from interleaving; a lock whose process
 // is gone is taken over. Taking the lock never waits: it succeeds or reports
 // the holder at once.
-import { open } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import {
   copyFileSync,
   existsSync,
@@ -33,7 +33,6 @@ import {
   utimesSync,
   fsyncSync,
   writeSync,
-  writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Manifest, type StackManifest } from 'cdktf';
@@ -296,27 +295,22 @@ export async function commitGeneration(options: CommitOptions): Promise<CommitRe
   if (manifestWritten) replaced.add(manifestPath(live ?? ''));
   const dropped = options.keepOrphanFolders ? [] : removed.map((name) => join(liveStacks ?? '', name));
   // What reaches the disk before the swap: the files written here (hard-linked ones are the live, already stored inodes) and every folder.
-  const toFlush: ToFlush = { files: new Set(), folders: new Set([staging]) };
+  const toFlush: ToFlush = { files: new Map(), folders: new Set([staging]) };
   if (live) linkTree(live, staging, new Set([...replaced, ...dropped]), toFlush);
   killPoint('linked');
-  const write = (path: string, content: string): void => {
-    writeFileSync(path, content);
-    toFlush.files.add(path);
-  };
-  options.stacks.forEach((stack, i) => {
+  for (const stack of options.stacks) {
     const folder = join(staging, stack.manifest.workingDirectory);
     mkdirSync(folder, { recursive: true });
     toFlush.folders.add(folder).add(dirname(folder));
-    if (changed.has(stack.name)) write(join(staging, stack.manifest.synthesizedStackPath), stack.json);
+    if (changed.has(stack.name)) toFlush.files.set(join(staging, stack.manifest.synthesizedStackPath), stack.json);
     for (const file of Object.keys(stack.sidecars ?? {})) {
       const path = join(stack.manifest.workingDirectory, file);
       const content = sidecars.get(path);
-      if (content !== undefined) write(join(staging, path), content);
+      if (content !== undefined) toFlush.files.set(join(staging, path), content);
     }
-    if (i === Math.floor(options.stacks.length / 2)) killPoint('half-written');
-  });
-  if (manifestWritten || !live) write(manifestPath(staging), manifest);
-  await flush(toFlush);
+  }
+  if (manifestWritten || !live) toFlush.files.set(manifestPath(staging), manifest);
+  await writeAndFlush(toFlush);
   killPoint('written');
   swapIn(outdir, staging);
   flushFolder(dirname(resolve(outdir)));
@@ -340,35 +334,52 @@ function swapIn(outdir: string, staging: string): void {
   renameSync(link, absolute);
 }
 
-/** What a new generation flushes to disk before the swap. */
+/** What a new generation writes and flushes to disk before the swap. */
 interface ToFlush {
-  /** Files written (or copied) by this synth. */
-  readonly files: Set<string>;
+  /** Files this synth writes, with their content; or copies (content undefined: already written). */
+  readonly files: Map<string, string | undefined>;
   /** Every folder of the generation: their entries (new files, hard links) must be stored too. */
   readonly folders: Set<string>;
 }
 
 /**
- * fsyncs every file and folder at once: concurrent fsyncs share the file
- * system's journal commits. A folder that cannot be fsynced (some file
- * systems, Windows) is skipped; a file that cannot be fails the synth (the
- * output stays as it was).
+ * Writes the files, each flushed to disk (fsync) as it is written, then
+ * fsyncs the folders (after: their entries are then complete). A few dozen
+ * at a time: the writes and fsyncs overlap and share the file system's
+ * journal commits, so durability costs little more than the writes. A folder
+ * that cannot be fsynced (some file systems, Windows) is skipped; a file
+ * that cannot be fails the synth (the output stays as it was).
  */
-async function flush({ files, folders }: ToFlush): Promise<void> {
-  const sync = async (path: string): Promise<void> => {
-    const handle = await open(path, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  };
-  const jobs = [...[...files].map((file) => () => sync(file)), ...[...folders].map((folder) => () => sync(folder).catch(unlessUnsupported))];
-  // A few dozen at a time: enough to share journal commits, few open files.
+async function writeAndFlush({ files, folders }: ToFlush): Promise<void> {
+  const entries = [...files];
+  const half = Math.floor(entries.length / 2);
+  await inParallel(
+    entries.map(([path, content], i) => async () => {
+      if (content === undefined) await sync(path);
+      else await writeFile(path, content, { flush: true });
+      if (i === half) killPoint('half-written');
+    }),
+  );
+  await inParallel([...folders].map((folder) => () => sync(folder).catch(unlessUnsupported)));
+}
+
+async function sync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Runs `jobs`, 32 at a time: enough to overlap the disk's work, few open files. */
+async function inParallel(jobs: readonly (() => Promise<void>)[]): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(32, jobs.length) }, async () => {
-    while (next < jobs.length) await jobs[next++]();
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(32, jobs.length) }, async () => {
+      while (next < jobs.length) await jobs[next++]();
+    }),
+  );
 }
 
 function flushFolder(path: string): void {
@@ -406,7 +417,7 @@ function linkTree(from: string, to: string, skip: ReadonlySet<string>, toFlush: 
         const stat = lstatSync(source);
         copyFileSync(source, target);
         utimesSync(target, stat.atime, stat.mtime);
-        toFlush.files.add(target);
+        toFlush.files.set(target, undefined);
       }
     }
   }
