@@ -204,3 +204,41 @@ export function runCustomSynthesis(nodes: readonly IConstruct[], session: unknow
     (node as IConstruct & { [CUSTOM_SYNTHESIS]?: { onSynthesize(s: unknown): void } })[CUSTOM_SYNTHESIS]?.onSynthesize(session);
   }
 }
+
+/** cdktf's process-wide token map (private): every token ever encoded, held for good. */
+interface TokenMapShape {
+  readonly stringTokenMap: Map<string, unknown>;
+  readonly numberTokenMap: Map<number, unknown>;
+}
+
+function tokenMap(): TokenMapShape | undefined {
+  Token.asString(Lazy.stringValue({ produce: () => '' })); // cdktf creates the map on first use
+  const map = (globalThis as { __cdktfTokenMap?: Partial<TokenMapShape> }).__cdktfTokenMap;
+  return map?.stringTokenMap instanceof Map && map.numberTokenMap instanceof Map ? (map as TokenMapShape) : undefined;
+}
+
+const TOKEN_MAP = tokenMap();
+
+/**
+ * Marks cdktf's token map; the returned function forgets the tokens encoded
+ * since (and so the constructs they hold). For tokens that nothing will
+ * resolve again: a batch of stacks already rendered. A token used after it
+ * was forgotten fails loudly in cdktf ("Unrecognized Token Key"), never
+ * silently. When cdktf changed shape, nothing is forgotten (more memory,
+ * same bytes).
+ */
+export function markTokens(): () => void {
+  if (!TOKEN_MAP) return () => undefined;
+  const strings = TOKEN_MAP.stringTokenMap.size;
+  const numbers = TOKEN_MAP.numberTokenMap.size;
+  return () => {
+    forgetAfter(TOKEN_MAP.stringTokenMap, strings);
+    forgetAfter(TOKEN_MAP.numberTokenMap, numbers);
+  };
+}
+
+/** Deletes the entries of `map` after its first `keep` (a Map keeps insertion order). */
+function forgetAfter<K>(map: Map<K, unknown>, keep: number): void {
+  let index = 0;
+  for (const key of map.keys()) if (index++ >= keep) map.delete(key);
+}

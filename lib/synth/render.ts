@@ -60,6 +60,8 @@ export interface RenderOptions {
   readonly publicPath?: boolean;
   /** Called after each stack is rendered (progress). @default none */
   readonly onStack?: () => void;
+  /** Put the public path's warning (when cdktf's internals changed) on the first stack. @default true */
+  readonly fallbackWarning?: boolean;
 }
 
 /** Whether rendering takes the public path, and the warning to print when that is not by request. */
@@ -88,7 +90,7 @@ export function renderStacks(app: App, options: RenderOptions = {}): RenderedSta
     const problems = app.node.validate();
     if (problems.length > 0) throw new SynthError(`Synth failed: the app is not valid:\n  ${problems.join('\n  ')}`);
   }
-  if (warning && rendered.length > 0) return [{ ...rendered[0], warnings: [warning, ...rendered[0].warnings] }, ...rendered.slice(1)];
+  if (warning && options.fallbackWarning !== false && rendered.length > 0) return [{ ...rendered[0], warnings: [warning, ...rendered[0].warnings] }, ...rendered.slice(1)];
   return rendered;
 }
 

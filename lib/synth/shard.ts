@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App } from 'cdktf';
 import type { Catalog } from '../catalog/load';
-import { buildStacks } from '../app';
-import { disableTokenStackTraces } from './cdktf-internals';
+import { buildStacks, stackNames } from '../app';
+import { disableTokenStackTraces, markTokens } from './cdktf-internals';
 import { SynthError, renderStacks, type RenderedStack } from './render';
 
 /** Below this many stacks a worker's start-up (loading cdktf and the providers) costs more than it saves. */
@@ -42,14 +42,39 @@ export interface ShardOptions {
   readonly publicPath?: boolean;
   /** Called after each stack is rendered (progress). @default none */
   readonly onStack?: () => void;
+  /** Stacks built and rendered per App. @default SHARD_CHUNK_STACKS */
+  readonly chunkStacks?: number;
 }
 
-/** Builds the stacks `include` accepts into a fresh App and renders them (nothing is written). */
+/**
+ * Stacks are built and rendered this many at a time, each batch in its own
+ * App whose tokens are forgotten once it is rendered: a thread then holds
+ * one batch of constructs, not its whole shard (at 1,000 services, about
+ * 130 MB less per thread). Stacks never share tokens (cross-stack
+ * references are refused), so the bytes are the same.
+ */
+export const SHARD_CHUNK_STACKS = 100;
+
+/** Builds the stacks `include` accepts, a batch at a time, and renders them (nothing is written). */
 export function renderShard(catalog: Catalog, options: ShardOptions): ShardResult {
   useFastTokens();
-  const app = new App({ outdir: options.outdir, stackTraces: false });
-  buildStacks(app, catalog, { include: options.include });
-  return { version: app.manifest.version, stacks: renderStacks(app, { publicPath: options.publicPath, onStack: options.onStack }) };
+  const include = options.include ?? (() => true);
+  const names = stackNames(catalog).filter((name) => include(name));
+  const size = Math.max(1, options.chunkStacks ?? SHARD_CHUNK_STACKS);
+  const stacks: RenderedStack[] = [];
+  let version = '';
+  // At least one App, even for no stacks: the version comes from its manifest.
+  for (let start = 0; start === 0 || start < names.length; start += size) {
+    const batch = new Set(names.slice(start, start + size));
+    const forgetTokens = markTokens();
+    const app = new App({ outdir: options.outdir, stackTraces: false });
+    buildStacks(app, catalog, { include: (name) => batch.has(name) });
+    version = app.manifest.version;
+    // The fallback's warning once per shard, not once per batch.
+    stacks.push(...renderStacks(app, { publicPath: options.publicPath, onStack: options.onStack, fallbackWarning: start === 0 }));
+    forgetTokens();
+  }
+  return { version, stacks };
 }
 
 /** Which of `shards` a stack belongs to: a stable hash of its name, so no list of names is needed. */

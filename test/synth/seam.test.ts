@@ -5,12 +5,12 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, Lazy, TerraformElement, TerraformOutput, TerraformStack, Token, Tokenization } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { buildStacks } from '../../lib/app';
 import { renderStacks, synthesizeCatalog } from '../../lib/synth';
-import { detectFastPath, FAST_PATH, FAST_PATH_MISSING, publicPathWarning } from '../../lib/synth/cdktf-internals';
+import { detectFastPath, FAST_PATH, FAST_PATH_MISSING, markTokens, publicPathWarning } from '../../lib/synth/cdktf-internals';
 import { renderPath } from '../../lib/synth/render';
 import { expressionReferences } from '../../lib/synth/references';
 import { exampleCatalog } from '../helpers';
@@ -89,6 +89,18 @@ describe('the fast path', () => {
     const rendered = renderStacks(app, { publicPath: false });
     expect(rendered.map((s) => s.name)).toEqual(['platform', 'service-payment-production']);
     expect(new Set(calls.values())).toEqual(new Set([1]));
+  });
+});
+
+describe('markTokens', () => {
+  it('forgets the tokens encoded after the mark, loudly, and keeps the ones before', () => {
+    const before = Token.asString(Lazy.stringValue({ produce: () => 'kept' }));
+    const forget = markTokens();
+    const after = Token.asString(Lazy.stringValue({ produce: () => 'forgotten' }));
+    expect(Tokenization.reverseString(after).firstToken).toBeDefined();
+    forget();
+    expect(Tokenization.reverseString(before).firstToken).toBeDefined();
+    expect(() => Tokenization.reverseString(after)).toThrow(/Unrecognized Token Key/);
   });
 });
 

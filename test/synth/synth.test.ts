@@ -179,6 +179,16 @@ describe('renderShard', () => {
     expect(readdirSync(join(outdir, 'stacks'))).toEqual([]);
   });
 
+  it('renders in batches (each its own App, its tokens forgotten after) to the same bytes as in one App', () => {
+    const whole = renderShard(catalog, { outdir: freshOutdir(), chunkStacks: 1_000 });
+    const batched = renderShard(catalog, { outdir: freshOutdir(), chunkStacks: 2 });
+    expect(whole.stacks.length).toBeGreaterThan(4); // several batches of two
+    expect(batched.stacks.map((s) => s.name)).toEqual(whole.stacks.map((s) => s.name));
+    expect(batched.stacks.map((s) => s.json)).toEqual(whole.stacks.map((s) => s.json));
+    expect(batched.stacks.map((s) => s.manifest)).toEqual(whole.stacks.map((s) => s.manifest));
+    expect(batched.version).toBe(whole.version);
+  });
+
   it('shards split every stack between them, each stack to exactly one', () => {
     const names = allStacks.concat(Array.from({ length: 200 }, (_, i) => `service-s${i}-production`));
     const counts = [0, 0, 0];
