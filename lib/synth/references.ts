@@ -38,7 +38,9 @@ export function definedAddresses(document: Json): Set<string> {
 export function unknownReferences(document: Json): UnknownReference[] {
   const defined = definedAddresses(document);
   const found: UnknownReference[] = [];
-  const visit = (value: unknown, location: string[], constructPath: string | undefined): void => {
+  // Where the walk is, as one array pushed and popped (joined only for a finding): most of the JSON holds no reference.
+  const location: string[] = [];
+  const visit = (value: unknown, constructPath: string | undefined): void => {
     if (typeof value === 'string') {
       if (!value.includes('${')) return;
       for (const address of expressionReferences(value)) {
@@ -48,7 +50,11 @@ export function unknownReferences(document: Json): UnknownReference[] {
     }
     if (value === null || typeof value !== 'object') return;
     if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(item, [...location, String(i)], constructPath));
+      for (let i = 0; i < value.length; i++) {
+        location.push(String(i));
+        visit(value[i], constructPath);
+        location.pop();
+      }
       return;
     }
     const record = value as Json;
@@ -66,13 +72,18 @@ export function unknownReferences(document: Json): UnknownReference[] {
         }
       }
     }
-    for (const [key, item] of Object.entries(record)) {
+    for (const key of Object.keys(record)) {
       if (key === '//') continue;
-      visit(item, [...location, key], here);
+      location.push(key);
+      visit(record[key], here);
+      location.pop();
     }
   };
   for (const [key, block] of Object.entries(document)) {
-    if (key !== '//' && key !== 'terraform') visit(block, [key], undefined);
+    if (key === '//' || key === 'terraform') continue;
+    location.push(key);
+    visit(block, undefined);
+    location.pop();
   }
   return found;
 }
