@@ -5,6 +5,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  // One temporary folder per run, removed at the end (KEEP_TEST_TMP=1 keeps it).
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
