@@ -137,14 +137,16 @@ function renderStack(stack: TerraformStack, session: { outdir: string; skipValid
  * ancestors visits it once, parents before children.
  */
 export function invokeAspects(root: IConstruct): void {
-  const invokedByPath: Record<string, IAspect[]> = {};
+  // By construct, not by path as cdktf (one construct, one path): a path is rebuilt from the scopes on every read.
+  const invokedOn = new Map<IConstruct, IAspect[]>();
   let nestedAspectWarning = false;
   const recurse = (construct: IConstruct, inherited: readonly IAspect[]): void => {
     const aspects = Aspects.of(construct);
     const here = [...inherited, ...aspects.all];
     const ownCount = aspects.all.length;
     for (const aspect of here) {
-      const invoked = (invokedByPath[construct.node.path] ??= []);
+      let invoked = invokedOn.get(construct);
+      if (invoked === undefined) invokedOn.set(construct, (invoked = []));
       if (invoked.includes(aspect)) continue;
       aspect.visit(construct);
       // cdktf's own warning, once: an aspect added by an aspect is not applied.
