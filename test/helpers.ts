@@ -13,6 +13,21 @@ export const REPO_ROOT = join(__dirname, '..');
  *  a service added with `npm run new-service` never breaks them. */
 export const EXAMPLE_SERVICES = ['gateway', 'payment', 'recommend', 'search'];
 
+/** Every stack the example catalog synthesizes, sorted (written out: tests compare against it). */
+export const EXAMPLE_STACKS = [
+  'bootstrap',
+  'cluster-production',
+  'platform',
+  'service-gateway-development',
+  'service-gateway-production',
+  'service-payment-development',
+  'service-payment-production',
+  'service-recommend-development',
+  'service-recommend-production',
+  'service-search-development',
+  'service-search-production',
+];
+
 export function exampleCatalog(): Catalog {
   return loadCatalog(tempCatalog());
 }

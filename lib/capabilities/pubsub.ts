@@ -8,7 +8,7 @@ import { deliveryProblems, FOREIGN_TOPIC, PUBSUB_DEFAULTS, PUBSUB_NAME } from '.
 import { APPLIER_ACCOUNT_ID, serviceAccountMember } from '../iam-roles';
 import { PubSub } from '../../constructs/pubsub';
 import type { Capability, CatalogProblem, CatalogService } from './capability';
-import { hclList } from '../terraform/hcl';
+import { hclList, hclString } from '../terraform/hcl';
 
 const pubsubName = (example: string) => text(PUBSUB_NAME, 'a Pub/Sub name (3-63 lowercase letters, digits, hyphens)', example);
 
@@ -150,7 +150,7 @@ export const pubsub: Capability<'pubsub', z.output<typeof schema>, PubSubSetting
         message: `Pub/Sub topics ${[...Object.keys(settings.topics), ...deadLetters].join(', ')} (own topics and dead-letter topics)`,
       },
       {
-        condition: `alltrue([for t in ${topics} : contains(${keys}, t.kms_key_name) && t.message_storage_policy[0].allowed_persistence_regions == toset([${JSON.stringify(platform.region)}])])`,
+        condition: `alltrue([for t in ${topics} : contains(${keys}, t.kms_key_name) && t.message_storage_policy[0].allowed_persistence_regions == toset([${hclString(platform.region)}])])`,
         message: `every topic is encrypted with a key of the service (CMEK) and stores messages only in ${platform.region}`,
       },
     ];

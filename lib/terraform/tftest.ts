@@ -13,10 +13,7 @@ import { TEAM_CLUSTER_ROLE, TEAM_READ_ONLY_RESOURCES } from '../../constructs/te
 import { dataSourcesOf, providersOf, resourcesOf, typesOf, type StackJson, type SynthesizedStack } from './stacks';
 import { hclList, hclObject, hclString } from './hcl';
 import { capabilities } from '../capabilities/registry';
-import type { PlanAssertion } from '../capabilities/capability';
-
-export type Assertion = PlanAssertion;
-export { hclString };
+import type { PlanAssertion as Assertion } from '../capabilities/capability';
 
 type KindExpectations = (stack: SynthesizedStack, catalog: Catalog) => Assertion[];
 

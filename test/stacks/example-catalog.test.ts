@@ -7,7 +7,7 @@ import { loadCatalog, type Catalog } from '../../lib/catalog/load';
 import { NODE_POOL_LABEL } from '../../constructs/gke-node-pool';
 import { REQUIRED_LABELS } from '../../lib/labels';
 import { DEFAULT_TEAM_ROLES } from '../../lib/catalog/team-roles';
-import { exampleCatalog, onlyResource, REPO_ROOT, resourcesOf, synthJson, tempCatalog, withoutMetadata, type TerraformJson } from '../helpers';
+import { EXAMPLE_STACKS, exampleCatalog, onlyResource, REPO_ROOT, resourcesOf, synthJson, tempCatalog, withoutMetadata, type TerraformJson } from '../helpers';
 
 function synthAll(catalog: Catalog): Record<string, TerraformJson> {
   const app: App = Testing.app();
@@ -23,21 +23,8 @@ const service = (name: string) => stacks[name];
 
 describe('the example catalog', () => {
   it('synthesizes one platform stack and one stack per service and environment', () => {
-    const expected = [
-      'bootstrap',
-      'cluster-production',
-      'platform',
-      'service-gateway-development',
-      'service-gateway-production',
-      'service-payment-development',
-      'service-payment-production',
-      'service-recommend-development',
-      'service-recommend-production',
-      'service-search-development',
-      'service-search-production',
-    ];
-    expect(Object.keys(stacks).sort()).toEqual(expected);
-    expect(stackNames(catalog).sort()).toEqual(expected);
+    expect(Object.keys(stacks).sort()).toEqual(EXAMPLE_STACKS);
+    expect(stackNames(catalog).sort()).toEqual(EXAMPLE_STACKS);
   });
 
   it.each(Object.keys(stacks))('%s matches its snapshot (configuration only)', (name) => {
